@@ -1,0 +1,27 @@
+package io.xqbus;
+
+/**
+ * Hears about what goes wrong without stopping the bus: filter errors, messages that are not events,
+ * handlers that throw, connection trouble. Every method has an empty default; implement what you need.
+ * Called on the thread where it happened: be quick and never throw (what you throw is ignored).
+ *
+ * @since 0.1
+ */
+public interface BusListener {
+
+    /** A filter raised a dynamic error on an event; it counts as no match. */
+    default void filterFailed(String filter, String eventId, String errorCode, String message) {
+    }
+
+    /** A message was not an acceptable event (not XML, a DOCTYPE, too large, breaks its XSD …). */
+    default void eventRejected(String messageId, InvalidEventException reason) {
+    }
+
+    /** A handler threw while handling a match. */
+    default void handlerFailed(String filter, String eventId, Throwable error) {
+    }
+
+    /** The connection to the broker failed. */
+    default void connectionLost(Throwable cause) {
+    }
+}

@@ -1,0 +1,253 @@
+package io.xqbus;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How to connect a bus: broker URI, credentials, address prefix, source name, schema set, limits, listener.
+ * Immutable; build with {@link #builder()}, derive a variant with {@link #newBuilder()}.
+ *
+ * <pre>{@code
+ * BusOptions options = BusOptions.builder()
+ *         .broker("amqp://broker.example.com:5672")
+ *         .credentials("alice", System.getenv("XQBUS_PASSWORD"))
+ *         .source("billing")
+ *         .build();
+ * }</pre>
+ *
+ * @since 0.1
+ */
+public final class BusOptions {
+
+    /** The broker a bus connects to when none is given. */
+    public static final String DEFAULT_BROKER = "amqp://127.0.0.1:5672";
+    /** The address prefix events are published under (brief §3). */
+    public static final String DEFAULT_PREFIX = "xqbus.events";
+    /** How long connecting may take before the broker counts as unavailable. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+    private final String broker;
+    private final String user;
+    private final String password;
+    private final String prefix;
+    private final String source;
+    private final SchemaSet schemas;
+    private final Limits limits;
+    private final BusListener listener;
+    private final boolean persistent;
+    private final boolean validateIncoming;
+    private final Duration connectTimeout;
+
+    private BusOptions(Builder b) {
+        this.broker = b.broker;
+        this.user = b.user;
+        this.password = b.password;
+        this.prefix = b.prefix;
+        this.source = b.source != null ? b.source : defaultSource();
+        this.schemas = b.schemas;
+        this.limits = b.limits;
+        this.listener = b.listener;
+        this.persistent = b.persistent;
+        this.validateIncoming = b.validateIncoming;
+        this.connectTimeout = b.connectTimeout;
+    }
+
+    /** A builder with every default. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder starting from these options. */
+    public Builder newBuilder() {
+        Builder b = new Builder();
+        b.broker = broker;
+        b.user = user;
+        b.password = password;
+        b.prefix = prefix;
+        b.source = source;
+        b.schemas = schemas;
+        b.limits = limits;
+        b.listener = listener;
+        b.persistent = persistent;
+        b.validateIncoming = validateIncoming;
+        b.connectTimeout = connectTimeout;
+        return b;
+    }
+
+    /** The broker URI (qpid-jms syntax: {@code amqp://}, {@code amqps://}, {@code failover:(…)}). */
+    public String broker() {
+        return broker;
+    }
+
+    /** The user name, or null for an anonymous connection. */
+    public String user() {
+        return user;
+    }
+
+    String password() {
+        return password;
+    }
+
+    /** The address prefix. */
+    public String prefix() {
+        return prefix;
+    }
+
+    /** The source name put on published events (default: the host name). */
+    public String source() {
+        return source;
+    }
+
+    /** The schema set, or null for the predefined events. */
+    public SchemaSet schemas() {
+        return schemas;
+    }
+
+    /** Size and depth limits. */
+    public Limits limits() {
+        return limits;
+    }
+
+    /** The listener, never null. */
+    public BusListener listener() {
+        return listener;
+    }
+
+    /** Whether events are sent persistent (the default), so they survive a broker restart in durable subscriptions. */
+    public boolean persistent() {
+        return persistent;
+    }
+
+    /** Whether consumers validate incoming events against the schema set (off by default, as in the lineage). */
+    public boolean validateIncoming() {
+        return validateIncoming;
+    }
+
+    /** How long connecting may take. */
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    @Override
+    public String toString() {
+        return "BusOptions[broker=" + broker + ", user=" + user + ", password=" + (password == null ? "none" : "***")
+                + ", prefix=" + prefix + ", source=" + source + "]";
+    }
+
+    private static String defaultSource() {
+        String host = System.getenv("HOSTNAME");
+        if (host == null || host.isBlank()) {
+            try {
+                host = Files.readString(Path.of("/etc/hostname")).trim();
+            } catch (IOException | RuntimeException e) {
+                host = null;
+            }
+        }
+        return host == null || host.isBlank() ? "localhost" : host;
+    }
+
+    /** Collects options; {@link #build()} checks them. Not thread-safe. */
+    public static final class Builder {
+        private String broker = DEFAULT_BROKER;
+        private String user;
+        private String password;
+        private String prefix = DEFAULT_PREFIX;
+        private String source;
+        private SchemaSet schemas;
+        private Limits limits = Limits.DEFAULT;
+        private BusListener listener = new BusListener() { };
+        private boolean persistent = true;
+        private boolean validateIncoming;
+        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+
+        private Builder() {
+        }
+
+        /** The broker URI. */
+        public Builder broker(String uri) {
+            this.broker = Objects.requireNonNull(uri, "uri");
+            return this;
+        }
+
+        /** The broker URI. */
+        public Builder broker(java.net.URI uri) {
+            return broker(uri.toString());
+        }
+
+        /** SASL credentials; a null user means anonymous. */
+        public Builder credentials(String user, String password) {
+            this.user = user;
+            this.password = password;
+            return this;
+        }
+
+        /** The address prefix (default {@value BusOptions#DEFAULT_PREFIX}). */
+        public Builder prefix(String prefix) {
+            this.prefix = Objects.requireNonNull(prefix, "prefix");
+            return this;
+        }
+
+        /** The source name put on published events (default: the host name). */
+        public Builder source(String source) {
+            this.source = source;
+            return this;
+        }
+
+        /** The schema set (default: the predefined events). */
+        public Builder schemas(SchemaSet schemas) {
+            this.schemas = schemas;
+            return this;
+        }
+
+        /** Size and depth limits. */
+        public Builder limits(Limits limits) {
+            this.limits = Objects.requireNonNull(limits, "limits");
+            return this;
+        }
+
+        /** Hears about filter errors, rejected messages, failing handlers, connection trouble. */
+        public Builder listener(BusListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /** Send persistent (true, the default) or non-persistent messages. */
+        public Builder persistent(boolean persistent) {
+            this.persistent = persistent;
+            return this;
+        }
+
+        /** Validate incoming events against the schema set before filtering (default false). */
+        public Builder validateIncoming(boolean validate) {
+            this.validateIncoming = validate;
+            return this;
+        }
+
+        /** How long connecting may take (default 5 s). */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /**
+         * The options.
+         *
+         * @throws IllegalArgumentException when they contradict each other
+         */
+        public BusOptions build() {
+            if (prefix.isEmpty() || prefix.endsWith(".") || prefix.contains("#") || prefix.contains("*")) {
+                throw new IllegalArgumentException("prefix '" + prefix + "' must be a non-empty address without wildcards or a trailing dot");
+            }
+            if (user == null && password != null) {
+                throw new IllegalArgumentException("a password was given without a user");
+            }
+            if (connectTimeout.isNegative() || connectTimeout.isZero()) {
+                throw new IllegalArgumentException("connectTimeout must be positive");
+            }
+            return new BusOptions(this);
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package io.xqbus;
+
+import net.sf.saxon.s9api.XdmNode;
+import net.sf.saxon.s9api.XdmNodeKind;
+
+/**
+ * An event as a consumer receives it: the envelope fields of brief §2 and the whole document (envelope and
+ * payload) as a Saxon tree, ready for more XQuery or for unmarshalling. Envelope fields a foreign producer
+ * left out are null, except {@link #id()}, which falls back to the message's id. Immutable and thread-safe.
+ *
+ * @since 0.1
+ */
+public final class Event {
+
+    private final String id;
+    private final String type;
+    private final String namespace;
+    private final String source;
+    private final String producer;
+    private final Long seq;
+    private final String time;
+    private final String address;
+    private final XdmNode document;
+
+    Event(String id, String type, String namespace, String source, String producer, Long seq, String time,
+          String address, XdmNode document) {
+        this.id = id;
+        this.type = type;
+        this.namespace = namespace;
+        this.source = source;
+        this.producer = producer;
+        this.seq = seq;
+        this.time = time;
+        this.address = address;
+        this.document = document;
+    }
+
+    /** The event id (a UUID from our producers). Never null. */
+    public String id() {
+        return id;
+    }
+
+    /** The payload element's local name, for example {@code PhoneStatus}. */
+    public String type() {
+        return type;
+    }
+
+    /** The payload element's namespace ("" for none). */
+    public String namespace() {
+        return namespace;
+    }
+
+    /** The host or application that produced it, or null. */
+    public String source() {
+        return source;
+    }
+
+    /** The producer instance (a UUID per bus object or {@code sendevent} run), or null. */
+    public String producer() {
+        return producer;
+    }
+
+    /** The producer's sequence number (from 1), or null. With {@link #producer()} it identifies duplicates. */
+    public Long seq() {
+        return seq;
+    }
+
+    /** When it was published, as an xs:dateTime in UTC, or null. */
+    public String time() {
+        return time;
+    }
+
+    /** The address it arrived on, for example {@code xqbus.events.PhoneStatus}, or null when unknown. */
+    public String address() {
+        return address;
+    }
+
+    /** The document node of the event, the context item its filters saw. */
+    public XdmNode document() {
+        return document;
+    }
+
+    /** The payload element (the one child of {@code Event}). */
+    public XdmNode payload() {
+        for (XdmNode root : document.children()) {
+            if (root.getNodeKind() == XdmNodeKind.ELEMENT) {
+                for (XdmNode child : root.children()) {
+                    if (child.getNodeKind() == XdmNodeKind.ELEMENT) {
+                        return child;
+                    }
+                }
+            }
+        }
+        throw new IllegalStateException("event without payload");
+    }
+
+    /** The event document as XML text. */
+    public String xml() {
+        return document.toString();
+    }
+
+    /** The value of the payload's first child element with this local name, or null; handy in handlers. */
+    public String value(String childLocalName) {
+        for (XdmNode child : payload().children()) {
+            if (child.getNodeKind() == XdmNodeKind.ELEMENT && child.getNodeName().getLocalName().equals(childLocalName)) {
+                return child.getStringValue();
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public String toString() {
+        return "Event[" + type + " id=" + id + (source == null ? "" : " source=" + source)
+                + (seq == null ? "" : " seq=" + seq) + "]";
+    }
+}

@@ -1,0 +1,148 @@
+package io.xqbus;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+import net.sf.saxon.om.StructuredQName;
+import net.sf.saxon.s9api.QName;
+import net.sf.saxon.s9api.SaxonApiException;
+import net.sf.saxon.s9api.XQueryCompiler;
+import net.sf.saxon.s9api.XQueryExecutable;
+import net.sf.saxon.s9api.XmlProcessingError;
+
+import io.xqbus.internal.filter.Sandbox;
+
+/**
+ * A compiled XQuery filter (brief §4): an XQuery 3.1 main module evaluated once per event with the event's
+ * document node as context item. It matches when the effective boolean value of its result is true; the
+ * result itself reaches the handler. A query may declare the external variables {@code $type}, {@code $ns},
+ * {@code $source}, {@code $producer}, {@code $id} (strings) and {@code $seq} (an integer); a variable whose
+ * envelope field is missing is bound to the empty sequence, so declare it {@code as xs:string?} or with a
+ * default when foreign events may lack it.
+ *
+ * <p>Filters run in a sandbox: no {@code doc()}, {@code collection()}, {@code unparsed-text()},
+ * {@code json-doc()}, module imports or environment variables. Compile once, use from any thread: a
+ * {@code Filter} is immutable and thread-safe.
+ *
+ * <pre>{@code
+ * Filter busy = Filter.compile("busy", """
+ *     declare namespace f = 'http://www.gonicus.de/Events';
+ *     /f:Event/f:PhoneStatus[f:Status = 'busy']""");
+ * }</pre>
+ *
+ * @since 0.1
+ */
+public final class Filter {
+
+    /** The names of the external variables a filter may declare (brief §4). */
+    public static final Set<String> ENVELOPE_VARIABLES = Set.of("type", "ns", "source", "producer", "id", "seq");
+
+    private final String name;
+    private final String text;
+    private final XQueryExecutable executable;
+    private final Set<String> declaredVariables;
+
+    private Filter(String name, String text, XQueryExecutable executable, Set<String> declaredVariables) {
+        this.name = name;
+        this.text = text;
+        this.executable = executable;
+        this.declaredVariables = declaredVariables;
+    }
+
+    /**
+     * Compiles a filter.
+     *
+     * @param name  a name for logs, counters and output (for example {@code busy-phones})
+     * @param query the XQuery text
+     * @throws FilterCompileException with the line, column and XQuery error code of the first error, or when
+     *                                the query declares an external variable the bus cannot bind
+     */
+    public static Filter compile(String name, String query) throws FilterCompileException {
+        return compile(name, query, "<query " + name + ">");
+    }
+
+    /**
+     * Compiles a filter kept in a file; errors name the file.
+     *
+     * @throws FilterCompileException as {@link #compile(String, String)}, or when the file cannot be read
+     */
+    public static Filter compile(String name, Path file) throws FilterCompileException {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new FilterCompileException(name, null, "the query file does not exist", new Location(file.toString(), 0, 0, null), e);
+        } catch (IOException e) {
+            throw new FilterCompileException(name, null, "cannot read the query file: " + e.getMessage(), new Location(file.toString(), 0, 0, null), e);
+        }
+        return compile(name, text, file.toString());
+    }
+
+    private static Filter compile(String name, String query, String sourceName) throws FilterCompileException {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(query, "query");
+        XQueryCompiler compiler = Sandbox.processor().newXQueryCompiler();
+        List<XmlProcessingError> errors = new ArrayList<>();
+        compiler.setErrorList(errors);
+        XQueryExecutable exec;
+        try {
+            exec = compiler.compile(query);
+        } catch (SaxonApiException e) {
+            XmlProcessingError first = errors.stream().filter(x -> !x.isWarning()).findFirst().orElse(null);
+            if (first != null) {
+                var loc = first.getLocation();
+                String code = first.getErrorCode() == null ? null : first.getErrorCode().getLocalName();
+                throw new FilterCompileException(name, code, first.getMessage(),
+                        new Location(sourceName, loc.getLineNumber(), loc.getColumnNumber(), null), e);
+            }
+            String code = e.getErrorCode() == null ? null : e.getErrorCode().getLocalName();
+            throw new FilterCompileException(name, code, e.getMessage(), new Location(sourceName, e.getLineNumber(), 0, null), e);
+        }
+        Set<String> declared = new HashSet<>();
+        for (StructuredQName v : exec.getUnderlyingCompiledQuery().getExternalVariableNames()) {
+            if (!v.getURI().isEmpty() || !ENVELOPE_VARIABLES.contains(v.getLocalPart())) {
+                throw new FilterCompileException(name, "XPDY0002", "the query declares the external variable $" + v.getDisplayName()
+                        + ", but the bus binds only $" + String.join(", $", new java.util.TreeSet<>(ENVELOPE_VARIABLES)),
+                        new Location(sourceName, 0, 0, null), null);
+            }
+            declared.add(v.getLocalPart());
+        }
+        return new Filter(name, query, exec, Set.copyOf(declared));
+    }
+
+    /** The name given at compile time. */
+    public String name() {
+        return name;
+    }
+
+    /** The XQuery text. */
+    public String text() {
+        return text;
+    }
+
+    XQueryExecutable executable() {
+        return executable;
+    }
+
+    /** The envelope variables this query declares, by local name. */
+    Set<String> declaredVariables() {
+        return declaredVariables;
+    }
+
+    static QName variable(String localName) {
+        return new QName(localName);
+    }
+
+    @Override
+    public String toString() {
+        return "Filter[" + name + "]";
+    }
+}

@@ -1,0 +1,194 @@
+package io.xqbus;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import io.xqbus.internal.schema.CompiledSchemaSet;
+import io.xqbus.internal.schema.CompiledSchemaSet.SchemaFile;
+import io.xqbus.internal.schema.ElementInfo;
+import io.xqbus.internal.xml.EventParser;
+import io.xqbus.internal.xml.SecureXml;
+
+/**
+ * The XSDs events are validated against (brief §5): a directory of {@code *.xsd} files compiled as one
+ * schema set, the predefined events shipped in the {@code schemas} module, or both. Each global element is
+ * an event type. A file may use types another file of the same namespace defines; {@code xs:include} and
+ * {@code xs:import} resolve only inside the set; two files declaring the same element is an error naming
+ * both. Immutable and thread-safe; compile once and share.
+ *
+ * <pre>{@code
+ * SchemaSet mine = SchemaSet.load(Path.of("schemas"));          // replaces the predefined set
+ * SchemaSet both = SchemaSet.fromOption("+/etc/xqbus/schemas");  // adds to it, as --schemas +DIR
+ * }</pre>
+ *
+ * @since 0.1
+ */
+public final class SchemaSet {
+
+    /** Where the predefined XSDs live on the class path, with {@code index.list} naming them. */
+    static final String PREDEFINED_RESOURCES = "io/xqbus/schemas/";
+
+    private static volatile SchemaSet predefined;
+
+    private final CompiledSchemaSet compiled;
+    private final String description;
+
+    private SchemaSet(CompiledSchemaSet compiled, String description) {
+        this.compiled = compiled;
+        this.description = description;
+    }
+
+    /**
+     * The predefined events' schemas (the lineage's events and the bus's own), compiled once per JVM.
+     *
+     * @throws SchemaException if the schemas jar is missing from the class path or broken
+     */
+    public static SchemaSet predefined() throws SchemaException {
+        SchemaSet s = predefined;
+        if (s == null) {
+            synchronized (SchemaSet.class) {
+                s = predefined;
+                if (s == null) {
+                    s = new SchemaSet(CompiledSchemaSet.compile(predefinedFiles()), "the predefined events");
+                    predefined = s;
+                }
+            }
+        }
+        return s;
+    }
+
+    /**
+     * Compiles every {@code *.xsd} file of a directory (not its subdirectories) as one schema set.
+     *
+     * @throws SchemaException listing every problem with file, line and column, or when the directory is missing
+     */
+    public static SchemaSet load(Path directory) throws SchemaException {
+        return new SchemaSet(CompiledSchemaSet.compile(directoryFiles(directory)), directory.toString());
+    }
+
+    /**
+     * The schema set a {@code --schemas} option names (brief §5): {@code DIR} replaces the predefined set,
+     * {@code +DIR} adds DIR to it; null or empty means the predefined set alone.
+     *
+     * @throws SchemaException as {@link #load(Path)}
+     */
+    public static SchemaSet fromOption(String option) throws SchemaException {
+        if (option == null || option.isBlank()) {
+            return predefined();
+        }
+        if (option.startsWith("+")) {
+            Path dir = Path.of(option.substring(1));
+            List<SchemaFile> files = new ArrayList<>(predefinedFiles());
+            files.addAll(directoryFiles(dir));
+            return new SchemaSet(CompiledSchemaSet.compile(files), "the predefined events and " + dir);
+        }
+        return load(Path.of(option));
+    }
+
+    /** The directory an option names ({@code DIR} or {@code +DIR}), or null for the predefined set alone. */
+    public static Path directoryOf(String option) {
+        if (option == null || option.isBlank()) {
+            return null;
+        }
+        return Path.of(option.startsWith("+") ? option.substring(1) : option);
+    }
+
+    /** Every event type the set declares, sorted by namespace and name. */
+    public List<EventType> eventTypes() {
+        return compiled.elements().stream()
+                .map(e -> new EventType(e.namespace(), e.name(), e.file(), e.documentation()))
+                .toList();
+    }
+
+    /**
+     * The namespace of the event type with this local name.
+     *
+     * @throws UnknownEventTypeException when no schema declares it
+     * @throws InvalidEventException     when several namespaces declare it (say which one with a namespace)
+     */
+    public String namespaceOf(String localName) throws InvalidEventException {
+        List<ElementInfo> found = compiled.elementsNamed(localName);
+        if (found.isEmpty()) {
+            throw new UnknownEventTypeException("", localName, compiled.nearMatches("", localName), Location.UNKNOWN);
+        }
+        if (found.size() > 1) {
+            throw new InvalidEventException("the event type " + localName + " is declared in several namespaces ("
+                    + String.join(", ", found.stream().map(ElementInfo::namespace).toList()) + "): give the namespace", Location.UNKNOWN);
+        }
+        return found.get(0).namespace();
+    }
+
+    /**
+     * Checks one event document (a whole {@code Event} or a bare payload) without sending it.
+     *
+     * @param xml        the document
+     * @param sourceName the name errors give as the place, for example a file name
+     * @return the event's type
+     * @throws InvalidEventException     when it is not well-formed, breaks the envelope rules or its XSD
+     * @throws UnknownEventTypeException when no schema declares its payload element
+     */
+    public EventType validate(String xml, String sourceName) throws InvalidEventException {
+        EventParser.Parsed p = EventParser.parse(SecureXml.text(xml, sourceName), sourceName, Limits.DEFAULT_MAX_DEPTH, compiled, null, null);
+        ElementInfo e = compiled.element(p.namespace(), p.type());
+        return new EventType(e.namespace(), e.name(), e.file(), e.documentation());
+    }
+
+    CompiledSchemaSet compiled() {
+        return compiled;
+    }
+
+    /** What the set was loaded from, for messages. */
+    @Override
+    public String toString() {
+        return "SchemaSet[" + description + ", " + compiled.elements().size() + " event types]";
+    }
+
+    private static List<SchemaFile> predefinedFiles() throws SchemaException {
+        ClassLoader loader = SchemaSet.class.getClassLoader();
+        try (InputStream index = loader.getResourceAsStream(PREDEFINED_RESOURCES + "index.list")) {
+            if (index == null) {
+                throw new SchemaException("the predefined schemas are not on the class path (" + PREDEFINED_RESOURCES
+                        + "index.list from the xqbus schemas jar)", Location.UNKNOWN);
+            }
+            List<SchemaFile> files = new ArrayList<>();
+            for (String line : new String(index.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                String name = line.trim();
+                if (name.isEmpty() || name.startsWith("#")) {
+                    continue;
+                }
+                try (InputStream in = loader.getResourceAsStream(PREDEFINED_RESOURCES + name)) {
+                    if (in == null) {
+                        throw new SchemaException("index.list names " + name + " but the schemas jar does not hold it", Location.UNKNOWN);
+                    }
+                    files.add(new SchemaFile("predefined:" + name, URI.create("xqbus-predefined:/" + PREDEFINED_RESOURCES + name),
+                            in.readAllBytes()));
+                }
+            }
+            return files;
+        } catch (IOException e) {
+            throw new SchemaException("cannot read the predefined schemas: " + e.getMessage(), Location.UNKNOWN);
+        }
+    }
+
+    private static List<SchemaFile> directoryFiles(Path directory) throws SchemaException {
+        if (!Files.isDirectory(directory)) {
+            throw new SchemaException("the schema directory does not exist", new Location(directory.toString(), 0, 0, null));
+        }
+        List<SchemaFile> files = new ArrayList<>();
+        try (Stream<Path> list = Files.list(directory)) {
+            for (Path p : list.filter(f -> f.getFileName().toString().endsWith(".xsd") && Files.isRegularFile(f)).sorted().toList()) {
+                files.add(new SchemaFile(p.toString(), p.toAbsolutePath().normalize().toUri(), Files.readAllBytes(p)));
+            }
+        } catch (IOException e) {
+            throw new SchemaException("cannot read the schema directory: " + e.getMessage(), new Location(directory.toString(), 0, 0, null));
+        }
+        return files;
+    }
+}

@@ -1,0 +1,364 @@
+package io.xqbus;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xml.sax.InputSource;
+
+import jakarta.jms.BytesMessage;
+import jakarta.jms.Destination;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.Queue;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import jakarta.jms.Topic;
+import net.sf.saxon.s9api.BuildingContentHandler;
+import net.sf.saxon.s9api.SaxonApiException;
+import net.sf.saxon.s9api.XQueryEvaluator;
+import net.sf.saxon.s9api.XdmAtomicValue;
+import net.sf.saxon.s9api.XdmEmptySequence;
+import net.sf.saxon.s9api.XdmNode;
+import net.sf.saxon.s9api.XdmValue;
+import net.sf.saxon.trans.UncheckedXPathException;
+import net.sf.saxon.trans.XPathException;
+
+import io.xqbus.internal.filter.EffectiveBoolean;
+import io.xqbus.internal.filter.Sandbox;
+import io.xqbus.internal.xml.EventParser;
+import io.xqbus.internal.xml.SecureXml;
+
+/**
+ * A live subscription: a handle to close and a set of counters. Events are delivered on one thread per
+ * subscription, in arrival order. Each event is parsed once (size and depth checked, DOCTYPE refused,
+ * optionally validated), then every filter is evaluated; a filter's dynamic error counts as no match for
+ * that event and is counted and reported, never fatal.
+ *
+ * <p>Thread-safe. Close it when done; closing the bus closes it too.
+ *
+ * @since 0.1
+ */
+public final class Subscription implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Subscription.class);
+
+    private final XqBus bus;
+    private final Session session;
+    private final MessageConsumer consumer;
+    private final List<Filter> filters;
+    private final XQueryEvaluator[] evaluators;
+    private final MatchHandler handler;
+    private final List<String> addresses;
+
+    private final AtomicLong received = new AtomicLong();
+    private final AtomicLong rejected = new AtomicLong();
+    private final AtomicLong filterErrors = new AtomicLong();
+    private final AtomicLong handlerErrors = new AtomicLong();
+    private final Map<String, AtomicLong> matched = new LinkedHashMap<>();
+    private volatile Thread deliveryThread;
+    private volatile boolean closed;
+
+    Subscription(XqBus bus, Session session, MessageConsumer consumer, List<Filter> filters, MatchHandler handler,
+                 List<String> addresses) {
+        this.bus = bus;
+        this.session = session;
+        this.consumer = consumer;
+        this.filters = filters;
+        this.evaluators = new XQueryEvaluator[filters.size()];
+        this.handler = handler;
+        this.addresses = List.copyOf(addresses);
+        for (Filter f : filters) {
+            matched.putIfAbsent(f.name(), new AtomicLong());
+        }
+    }
+
+    /** The addresses this subscription listens on, for example {@code [xqbus.events.#]}. */
+    public List<String> addresses() {
+        return addresses;
+    }
+
+    /** The filters, in evaluation order. */
+    public List<Filter> filters() {
+        return filters;
+    }
+
+    /** Messages received (events or not). */
+    public long received() {
+        return received.get();
+    }
+
+    /** Matches delivered to the handler, over all filters. */
+    public long matched() {
+        return matched.values().stream().mapToLong(AtomicLong::get).sum();
+    }
+
+    /** Matches of one filter, by name. */
+    public long matched(String filter) {
+        AtomicLong n = matched.get(filter);
+        return n == null ? 0 : n.get();
+    }
+
+    /** Messages refused as not being acceptable events. */
+    public long rejected() {
+        return rejected.get();
+    }
+
+    /** Dynamic errors of filters (each counted as no match). */
+    public long filterErrors() {
+        return filterErrors.get();
+    }
+
+    /** Exceptions thrown by the handler. */
+    public long handlerErrors() {
+        return handlerErrors.get();
+    }
+
+    /** Whether {@link #close()} was called. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Stops delivery and detaches from the broker. Idempotent. Called from the handler itself, it stops
+     * delivery at once and detaches when the handler returns.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        bus.removed(this);
+        if (Thread.currentThread() == deliveryThread) {
+            Thread t = new Thread(this::detach, "xqbus-subscription-close");
+            t.setDaemon(true);
+            t.start();
+        } else {
+            detach();
+        }
+    }
+
+    private void detach() {
+        try {
+            consumer.close();
+            session.close();
+        } catch (JMSException e) {
+            LOG.debug("closing a subscription: {}", e.getMessage());
+        }
+    }
+
+    void onMessage(Message message) {
+        deliveryThread = Thread.currentThread();
+        if (closed) {
+            return;
+        }
+        received.incrementAndGet();
+        Event event;
+        try {
+            event = toEvent(message);
+        } catch (InvalidEventException e) {
+            rejected.incrementAndGet();
+            String id = messageId(message);
+            LOG.warn("rejected message {}: {}", id, e.getMessage());
+            try {
+                bus.options().listener().eventRejected(id, e);
+            } catch (RuntimeException ignored) {
+                // listeners must not throw
+            }
+            return;
+        }
+        for (int i = 0; i < filters.size() && !closed; i++) {
+            Filter filter = filters.get(i);
+            XdmValue result;
+            boolean match;
+            try {
+                XQueryEvaluator ev = evaluator(i);
+                bind(ev, filter, event);
+                result = ev.evaluate();
+                match = EffectiveBoolean.of(result);
+            } catch (SaxonApiException e) {
+                filterFailed(filter, event, e.getErrorCode() == null ? null : e.getErrorCode().getLocalName(), e.getMessage());
+                continue;
+            } catch (XPathException e) {
+                filterFailed(filter, event, code(e), e.getMessage());
+                continue;
+            } catch (UncheckedXPathException e) {
+                filterFailed(filter, event, code(e.getXPathException()), e.getMessage());
+                continue;
+            }
+            if (match) {
+                matched.get(filter.name()).incrementAndGet();
+                try {
+                    handler.onMatch(new Match(filter.name(), event, result));
+                } catch (Exception | LinkageError e) {
+                    handlerErrors.incrementAndGet();
+                    LOG.warn("handler failed on event {} (filter {}): {}", event.id(), filter.name(), e.toString());
+                    try {
+                        bus.options().listener().handlerFailed(filter.name(), event.id(), e);
+                    } catch (RuntimeException ignored) {
+                        // listeners must not throw
+                    }
+                }
+            }
+        }
+    }
+
+    private void filterFailed(Filter filter, Event event, String code, String message) {
+        filterErrors.incrementAndGet();
+        LOG.warn("filter {} failed on event {}: {} {}", filter.name(), event.id(), code, message);
+        try {
+            bus.options().listener().filterFailed(filter.name(), event.id(), code, message);
+        } catch (RuntimeException ignored) {
+            // listeners must not throw
+        }
+    }
+
+    private static String code(XPathException e) {
+        return e.getErrorCodeQName() == null ? null : e.getErrorCodeQName().getLocalPart();
+    }
+
+    private XQueryEvaluator evaluator(int i) {
+        XQueryEvaluator ev = evaluators[i];
+        if (ev == null) {
+            ev = filters.get(i).executable().load();
+            ev.setTraceFunctionDestination(null);
+            evaluators[i] = ev;
+        }
+        return ev;
+    }
+
+    private static void bind(XQueryEvaluator ev, Filter filter, Event event) throws SaxonApiException {
+        ev.setContextItem(event.document());
+        for (String v : filter.declaredVariables()) {
+            XdmValue value = switch (v) {
+                case "type" -> atomic(event.type());
+                case "ns" -> atomic(event.namespace());
+                case "source" -> atomic(event.source());
+                case "producer" -> atomic(event.producer());
+                case "id" -> atomic(event.id());
+                case "seq" -> event.seq() == null ? XdmEmptySequence.getInstance() : new XdmAtomicValue(event.seq());
+                default -> XdmEmptySequence.getInstance();
+            };
+            ev.setExternalVariable(Filter.variable(v), value);
+        }
+    }
+
+    private static XdmValue atomic(String s) {
+        return s == null ? XdmEmptySequence.getInstance() : new XdmAtomicValue(s);
+    }
+
+    private Event toEvent(Message message) throws InvalidEventException {
+        Limits limits = bus.options().limits();
+        String sourceName = "message " + messageId(message);
+        InputSource input;
+        try {
+            if (message instanceof TextMessage text) {
+                String body = text.getText();
+                if (body == null) {
+                    throw new InvalidEventException("the message has no body", new Location(sourceName, 0, 0, null));
+                }
+                if (body.length() > limits.maxEventBytes()) {
+                    throw tooLarge(body.length(), limits, sourceName);
+                }
+                input = SecureXml.text(body, null);
+            } else if (message instanceof BytesMessage bytes) {
+                long length = bytes.getBodyLength();
+                if (length > limits.maxEventBytes()) {
+                    throw tooLarge(length, limits, sourceName);
+                }
+                byte[] body = new byte[(int) length];
+                bytes.readBytes(body);
+                input = SecureXml.bytes(body, null);
+            } else {
+                throw new InvalidEventException("the message body is neither text nor bytes (" + message.getClass().getSimpleName() + ")",
+                        new Location(sourceName, 0, 0, null));
+            }
+        } catch (JMSException e) {
+            throw new InvalidEventException("cannot read the message body: " + e.getMessage(), new Location(sourceName, 0, 0, null), e);
+        }
+        BuildingContentHandler tree;
+        try {
+            tree = Sandbox.processor().newDocumentBuilder().newBuildingContentHandler();
+        } catch (SaxonApiException e) {
+            throw new IllegalStateException("cannot create a Saxon tree builder: " + e, e);
+        }
+        EventParser.Parsed parsed = EventParser.parse(input, sourceName, limits.maxDepth(),
+                bus.options().validateIncoming() ? bus.schemas().compiled() : null, null, tree);
+        XdmNode document;
+        try {
+            document = tree.getDocumentNode();
+        } catch (SaxonApiException e) {
+            throw new InvalidEventException("cannot build the event tree: " + e.getMessage(), new Location(sourceName, 0, 0, null), e);
+        }
+        Map<String, String> env = parsed.envelope();
+        String id = env.get("id");
+        if (id == null || id.isBlank()) {
+            id = property(message, XqBus.PROP_ID);
+        }
+        if (id == null || id.isBlank()) {
+            id = jmsId(message);
+        }
+        if (id == null) {
+            id = UUID.randomUUID().toString();
+        }
+        Long seq = null;
+        String seqText = env.get("seq");
+        if (seqText != null) {
+            try {
+                seq = Long.parseLong(seqText.trim());
+            } catch (NumberFormatException e) {
+                throw new InvalidEventException("the envelope attribute seq is not an integer: '" + seqText + "'",
+                        new Location(sourceName, 0, 0, "/Event/@seq"));
+            }
+        }
+        return new Event(id, parsed.type(), parsed.namespace(), env.get("source"), env.get("producer"), seq, env.get("time"),
+                address(message), document);
+    }
+
+    private static InvalidEventException tooLarge(long size, Limits limits, String sourceName) {
+        return new InvalidEventException("the message body is " + size + " bytes, more than the limit of " + limits.maxEventBytes(),
+                new Location(sourceName, 0, 0, null));
+    }
+
+    private static String messageId(Message m) {
+        String id = property(m, XqBus.PROP_ID);
+        return id != null ? id : String.valueOf(jmsId(m));
+    }
+
+    private static String jmsId(Message m) {
+        try {
+            return m.getJMSMessageID();
+        } catch (JMSException e) {
+            return null;
+        }
+    }
+
+    private static String property(Message m, String name) {
+        try {
+            return m.propertyExists(name) ? m.getStringProperty(name) : null;
+        } catch (JMSException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static String address(Message m) {
+        try {
+            Destination d = m.getJMSDestination();
+            if (d instanceof Topic t) {
+                return t.getTopicName();
+            }
+            if (d instanceof Queue q) {
+                return q.getQueueName();
+            }
+        } catch (JMSException e) {
+            // the address is informational
+        }
+        return null;
+    }
+}

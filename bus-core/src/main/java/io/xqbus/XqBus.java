@@ -1,0 +1,358 @@
+package io.xqbus;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xml.sax.ContentHandler;
+import org.xml.sax.InputSource;
+
+import jakarta.jms.Connection;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.JMSException;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import net.sf.saxon.s9api.SaxonApiException;
+import net.sf.saxon.s9api.Serializer;
+import org.apache.qpid.jms.JmsConnectionFactory;
+
+import io.xqbus.internal.amqp.JmsSupport;
+import io.xqbus.internal.filter.Sandbox;
+import io.xqbus.internal.xml.EventParser;
+import io.xqbus.internal.xml.SecureXml;
+
+/**
+ * A connection to the event bus: publish validated events, subscribe XQuery filters. Start here.
+ *
+ * <p>One {@code XqBus} holds one AMQP connection to the broker and is one producer (brief §2): every event
+ * it publishes carries its producer id and the next sequence number. Publishing validates the payload
+ * against its XSD first and returns only after the broker accepted the event. Subscribing compiles the
+ * filters, attaches to {@code PREFIX.#}, and calls the handler on a delivery thread of the subscription.
+ * Thread-safe: share one bus per application. Close it to close every subscription and the connection.
+ *
+ * <pre>{@code
+ * try (XqBus bus = XqBus.connect(BusOptions.builder().broker("amqp://127.0.0.1:5672").build())) {
+ *     Subscription busy = bus.subscribe(
+ *             "declare namespace f='http://www.gonicus.de/Events'; /f:Event/f:PhoneStatus[f:Status='busy']",
+ *             match -> System.out.println(match.event().value("CallerId") + " is busy"));
+ *     bus.publish(EventBuilder.of("PhoneStatus")
+ *             .add("CallerId", "012345").add("ReceiverId", "12343424").add("Status", "busy"));
+ * }
+ * }</pre>
+ *
+ * @since 0.1
+ */
+public final class XqBus implements AutoCloseable {
+
+    /** Application property names set on every published message (brief §3). */
+    public static final String PROP_ID = "xqbus_id";
+    public static final String PROP_TYPE = "xqbus_type";
+    public static final String PROP_NS = "xqbus_ns";
+    public static final String PROP_SOURCE = "xqbus_source";
+    public static final String PROP_PRODUCER = "xqbus_producer";
+    public static final String PROP_SEQ = "xqbus_seq";
+
+    /** Messages a consumer holds ahead of processing; low, so large events cannot pile up (brief §8). */
+    static final int PREFETCH = 100;
+
+    private static final Logger LOG = LoggerFactory.getLogger(XqBus.class);
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ISO_INSTANT;
+
+    private final BusOptions options;
+    private final SchemaSet schemas;
+    private final Connection connection;
+    private final String producerId = UUID.randomUUID().toString();
+    private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
+
+    private final Object publishLock = new Object();
+    private Session publishSession;
+    private final Map<String, MessageProducer> producers = new HashMap<>();
+    private long seq;
+    private volatile boolean closed;
+
+    private XqBus(BusOptions options, SchemaSet schemas, Connection connection) {
+        this.options = options;
+        this.schemas = schemas;
+        this.connection = connection;
+    }
+
+    /**
+     * Connects to the broker the options name.
+     *
+     * @throws BrokerUnavailableException when the broker cannot be reached in the connect timeout
+     * @throws NotAuthorizedException     when it refuses the credentials
+     * @throws SchemaException            when no schema set was given and the predefined one cannot load
+     */
+    public static XqBus connect(BusOptions options) throws XqBusException {
+        Objects.requireNonNull(options, "options");
+        SchemaSet schemas = options.schemas() != null ? options.schemas() : SchemaSet.predefined();
+        String uri = JmsSupport.withDefaults(options.broker(), options.connectTimeout(), PREFETCH);
+        JmsConnectionFactory factory;
+        try {
+            factory = new JmsConnectionFactory(uri);
+        } catch (IllegalArgumentException e) {
+            throw new BrokerUnavailableException("the broker URI is not valid: " + e.getMessage(),
+                    new Location(JmsSupport.redact(options.broker()), 0, 0, null), e);
+        }
+        if (options.user() != null) {
+            factory.setUsername(options.user());
+            factory.setPassword(options.password());
+        }
+        Connection connection = null;
+        try {
+            connection = factory.createConnection();
+            connection.setExceptionListener(e -> {
+                LOG.warn("connection to {} failed: {}", JmsSupport.redact(options.broker()), e.getMessage());
+                try {
+                    options.listener().connectionLost(e);
+                } catch (RuntimeException ignored) {
+                    // listeners must not throw; ignore what they do
+                }
+            });
+            connection.start();
+        } catch (JMSException e) {
+            closeQuietly(connection);
+            throw JmsSupport.map(e, "connecting", options.broker(), options.user());
+        }
+        return new XqBus(options, schemas, connection);
+    }
+
+    /**
+     * Builds, validates and publishes an event.
+     *
+     * @return the receipt, once the broker has accepted the event
+     * @throws InvalidEventException      when the event breaks its XSD (nothing is sent)
+     * @throws UnknownEventTypeException  when no schema declares its type
+     * @throws BrokerUnavailableException when the broker does not accept it
+     */
+    public Receipt publish(EventBuilder event) throws XqBusException {
+        String ns = event.namespace() != null ? event.namespace() : schemas.namespaceOf(event.type());
+        String xml = event.toXml(ns);
+        return publish(SecureXml.text(xml, null), xml.length(), "event " + event.type());
+    }
+
+    /**
+     * Validates and publishes an event given as XML text: a whole {@code Event} or a bare payload.
+     *
+     * @see #publish(EventBuilder)
+     */
+    public Receipt publish(String xml) throws XqBusException {
+        return publish(xml, "<event text>");
+    }
+
+    /**
+     * Validates and publishes an event given as XML text; errors name {@code sourceName} as the place.
+     *
+     * @see #publish(EventBuilder)
+     */
+    public Receipt publish(String xml, String sourceName) throws XqBusException {
+        return publish(SecureXml.text(xml, null), xml.length(), sourceName);
+    }
+
+    /**
+     * Validates and publishes the event in a file (its XML declaration's encoding holds).
+     *
+     * @throws IOException when the file cannot be read
+     * @see #publish(EventBuilder)
+     */
+    public Receipt publish(Path file) throws XqBusException, IOException {
+        byte[] body;
+        try {
+            body = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new NoSuchFileException(file.toString(), null, "the event file does not exist");
+        }
+        return publish(SecureXml.bytes(body, null), body.length, file.toString());
+    }
+
+    private Receipt publish(InputSource input, long size, String sourceName) throws XqBusException {
+        checkOpen();
+        if (size > options.limits().maxEventBytes()) {
+            throw new InvalidEventException("the event is " + size + " bytes, more than the limit of "
+                    + options.limits().maxEventBytes(), new Location(sourceName, 0, 0, null));
+        }
+        StringWriter payload = new StringWriter(256);
+        ContentHandler sink;
+        try {
+            Serializer serializer = Sandbox.processor().newSerializer(payload);
+            serializer.setOutputProperty(Serializer.Property.OMIT_XML_DECLARATION, "yes");
+            serializer.setOutputProperty(Serializer.Property.INDENT, "no");
+            sink = serializer.getContentHandler();
+        } catch (SaxonApiException e) {
+            throw new IllegalStateException("cannot create an XML serializer: " + e, e);
+        }
+        EventParser.Parsed parsed = EventParser.parse(input, sourceName, options.limits().maxDepth(), schemas.compiled(), sink, null);
+        String id = parsed.envelope().get("id");
+        if (id == null || id.isBlank()) {
+            id = UUID.randomUUID().toString();
+        }
+        String source = parsed.envelope().getOrDefault("source", options.source());
+        String address = options.prefix() + "." + parsed.type();
+        synchronized (publishLock) {
+            checkOpen();
+            long next = seq + 1;
+            String time = TIME.format(Instant.now().truncatedTo(ChronoUnit.MILLIS));
+            String doc = envelope(parsed, id, source, next, time, payload.toString());
+            try {
+                if (publishSession == null) {
+                    publishSession = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                }
+                TextMessage m = publishSession.createTextMessage(doc);
+                m.setStringProperty(PROP_ID, id);
+                m.setStringProperty(PROP_TYPE, parsed.type());
+                m.setStringProperty(PROP_NS, parsed.namespace());
+                m.setStringProperty(PROP_SOURCE, source);
+                m.setStringProperty(PROP_PRODUCER, producerId);
+                m.setLongProperty(PROP_SEQ, next);
+                producer(address).send(m);
+            } catch (JMSException e) {
+                throw JmsSupport.map(e, "publishing to " + address, options.broker(), options.user());
+            }
+            seq = next;
+            return new Receipt(id, parsed.type(), parsed.namespace(), address, producerId, next);
+        }
+    }
+
+    private MessageProducer producer(String address) throws JMSException {
+        MessageProducer p = producers.get(address);
+        if (p == null) {
+            p = publishSession.createProducer(publishSession.createTopic(address));
+            p.setDeliveryMode(options.persistent() ? DeliveryMode.PERSISTENT : DeliveryMode.NON_PERSISTENT);
+            producers.put(address, p);
+        }
+        return p;
+    }
+
+    /** The envelope of brief §2 around a serialised payload, in the payload's namespace and prefix. */
+    private String envelope(EventParser.Parsed p, String id, String source, long seq, String time, String payload) {
+        String qname = p.payloadPrefix().isEmpty() ? "Event" : p.payloadPrefix() + ":Event";
+        StringBuilder b = new StringBuilder(payload.length() + 256);
+        b.append('<').append(qname);
+        if (!p.namespace().isEmpty()) {
+            b.append(p.payloadPrefix().isEmpty() ? " xmlns" : " xmlns:" + p.payloadPrefix())
+                    .append("=\"").append(Xml.escape(p.namespace())).append('"');
+        }
+        b.append(" id=\"").append(Xml.escape(id)).append('"')
+                .append(" source=\"").append(Xml.escape(source)).append('"')
+                .append(" producer=\"").append(producerId).append('"')
+                .append(" seq=\"").append(seq).append('"')
+                .append(" time=\"").append(time).append("\">")
+                .append(payload)
+                .append("</").append(qname).append('>');
+        return b.toString();
+    }
+
+    /**
+     * Subscribes one filter given as XQuery text (named {@code filter}).
+     *
+     * @throws FilterCompileException when the query does not compile
+     * @see #subscribe(List, MatchHandler)
+     */
+    public Subscription subscribe(String query, MatchHandler handler) throws XqBusException {
+        return subscribe(List.of(Filter.compile("filter", query)), handler);
+    }
+
+    /** Subscribes one compiled filter. @see #subscribe(List, MatchHandler) */
+    public Subscription subscribe(Filter filter, MatchHandler handler) throws XqBusException {
+        return subscribe(List.of(filter), handler);
+    }
+
+    /**
+     * Subscribes filters: each event arriving on {@code PREFIX.#} is parsed once and every filter evaluated on
+     * it; each filter that matches calls the handler once, in the order the filters are given. The
+     * subscription is in place at the broker when this returns; events published from then on reach it.
+     * Non-durable: events published while it is closed are not kept.
+     *
+     * @throws BrokerUnavailableException when the broker refuses the subscription
+     */
+    public Subscription subscribe(List<Filter> filters, MatchHandler handler) throws XqBusException {
+        checkOpen();
+        if (filters.isEmpty()) {
+            throw new IllegalArgumentException("a subscription needs at least one filter");
+        }
+        Objects.requireNonNull(handler, "handler");
+        String address = options.prefix() + ".#";
+        Session session = null;
+        try {
+            session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageConsumer consumer = session.createConsumer(session.createTopic(address));
+            Subscription s = new Subscription(this, session, consumer, List.copyOf(filters), handler, List.of(address));
+            consumer.setMessageListener(s::onMessage);
+            subscriptions.add(s);
+            return s;
+        } catch (JMSException e) {
+            if (session != null) {
+                try {
+                    session.close();
+                } catch (JMSException ignored) {
+                    // the original failure is what matters
+                }
+            }
+            throw JmsSupport.map(e, "subscribing to " + address, options.broker(), options.user());
+        }
+    }
+
+    void removed(Subscription s) {
+        subscriptions.remove(s);
+    }
+
+    /** The schema set events are validated against. */
+    public SchemaSet schemas() {
+        return schemas;
+    }
+
+    /** This bus's producer id, the {@code producer} attribute of every event it publishes. */
+    public String producerId() {
+        return producerId;
+    }
+
+    /** The options this bus was connected with. */
+    public BusOptions options() {
+        return options;
+    }
+
+    /** Closes every subscription and the connection. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (Subscription s : new ArrayList<>(subscriptions)) {
+            s.close();
+        }
+        closeQuietly(connection);
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the bus is closed");
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (JMSException e) {
+                LOG.debug("closing the connection: {}", e.getMessage());
+            }
+        }
+    }
+}

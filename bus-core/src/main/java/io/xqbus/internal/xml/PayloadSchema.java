@@ -1,0 +1,18 @@
+package io.xqbus.internal.xml;
+
+import java.util.List;
+
+import javax.xml.validation.ValidatorHandler;
+
+/** What the event parser needs of a schema set to check a payload. Internal. */
+public interface PayloadSchema {
+
+    /** Whether a global element {ns}local is declared. */
+    boolean declares(String namespace, String localName);
+
+    /** Declared event names close to the given one, best first. */
+    List<String> nearMatches(String namespace, String localName);
+
+    /** A fresh validator for one payload (not thread-safe). */
+    ValidatorHandler newValidatorHandler();
+}

@@ -1,0 +1,72 @@
+package io.xqbus.broker;
+
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The {@code xqbus-broker} command: an {@link EmbeddedBroker} until Ctrl-C or SIGTERM.
+ * It prints the URI it listens on as its first line on stdout, so scripts can wait for it.
+ */
+public final class BrokerMain {
+
+    private BrokerMain() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
+                System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
+        System.setProperty("org.slf4j.simpleLogger.log.org.apache.activemq.audit", "off");
+        EmbeddedBroker.Builder builder = EmbeddedBroker.builder().port(5672);
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            try {
+                switch (a) {
+                    case "--port" -> builder.port(Integer.parseInt(value(args, ++i, a)));
+                    case "--data" -> builder.dataDirectory(Path.of(value(args, ++i, a)));
+                    case "--prefix" -> builder.prefix(value(args, ++i, a));
+                    case "-h", "--help" -> {
+                        System.out.println(USAGE);
+                        return;
+                    }
+                    default -> throw new IllegalArgumentException("unknown option: " + a);
+                }
+            } catch (IllegalArgumentException e) {
+                System.err.println("xqbus-broker: " + e.getMessage());
+                System.err.println(USAGE);
+                System.exit(2);
+            }
+        }
+        EmbeddedBroker broker = builder.build();
+        try {
+            broker.start();
+        } catch (IllegalStateException e) {
+            System.err.println("xqbus-broker: " + e.getMessage());
+            System.err.println("hint: another broker may be running there; choose a port with --port (0 picks a free one)");
+            System.exit(69);
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            broker.close();
+            System.err.println("xqbus-broker: stopped");
+            stopped.countDown();
+        }, "xqbus-broker-shutdown"));
+        System.out.println(broker.uri());
+        System.out.flush();
+        System.err.println("xqbus-broker: listening on " + broker.uri()
+                + (broker.isPersistent() ? " (persistent)" : " (non-persistent)") + "; Ctrl-C stops it");
+        stopped.await();
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static final String USAGE = """
+            Usage: xqbus-broker [--port PORT] [--data DIR] [--prefix NAME]
+              --port PORT    TCP port on 127.0.0.1 (default 5672; 0 picks a free one)
+              --data DIR     keep messages and durable subscriptions in DIR (persistent)
+              --prefix NAME  event address prefix made multicast (default xqbus.events)""";
+}

@@ -1,0 +1,293 @@
+package io.xqbus.broker;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Objects;
+import java.util.stream.Stream;
+
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.config.Configuration;
+import org.apache.activemq.artemis.core.config.CoreAddressConfiguration;
+import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.server.JournalType;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+
+/**
+ * Apache ActiveMQ Artemis running in this JVM with one AMQP acceptor on 127.0.0.1, configured the way
+ * xqbus expects a broker to be: every address under the event prefix is a multicast topic by default,
+ * {@code topic://} and {@code queue://} prefixes from foreign clients land on the same addresses, and
+ * the dead-letter address {@code xqbus.dead-letter} is a queue that keeps what it is given.
+ *
+ * <p>It exists so that a laptop, a demo and the test suite need nothing installed. Production runs a
+ * real broker (or cluster) instead. Non-persistent unless a data directory is given. Start it with
+ * {@link #start()}, stop it with {@link #close()}; {@link #uri()} is what clients connect to.
+ * Not thread-safe: start and stop it from one thread.
+ *
+ * <pre>{@code
+ * try (EmbeddedBroker broker = EmbeddedBroker.builder().build().start()) {
+ *     System.out.println(broker.uri());   // amqp://127.0.0.1:40123
+ * }
+ * }</pre>
+ *
+ * @since 0.1
+ */
+public final class EmbeddedBroker implements AutoCloseable {
+
+    /** The address prefix events are published under, unless the builder names another. */
+    public static final String DEFAULT_PREFIX = "xqbus.events";
+    /** Where consumers put what they could not process (brief §8). */
+    public static final String DEAD_LETTER_ADDRESS = "xqbus.dead-letter";
+
+    private final int requestedPort;
+    private final Path dataDirectory;
+    private final String prefix;
+    private final long globalMaxSizeBytes;
+
+    private EmbeddedActiveMQ server;
+    private Path scratchDirectory;
+    private int port;
+
+    private EmbeddedBroker(Builder builder) {
+        this.requestedPort = builder.port;
+        this.dataDirectory = builder.dataDirectory;
+        this.prefix = builder.prefix;
+        this.globalMaxSizeBytes = builder.globalMaxSizeBytes;
+    }
+
+    /** A builder with the defaults: a free port, non-persistent, prefix {@value #DEFAULT_PREFIX}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Starts the broker and returns it. Calling it again after {@link #stop()} starts it again on the same
+     * port (and with the same data, when persistent).
+     *
+     * @throws IllegalStateException if the broker cannot start, for example because the port is taken
+     */
+    public EmbeddedBroker start() {
+        if (server != null) {
+            return this;
+        }
+        try {
+            if (port == 0) {
+                port = requestedPort != 0 ? requestedPort : freePort();
+            }
+            EmbeddedActiveMQ s = new EmbeddedActiveMQ();
+            s.setConfiguration(configuration());
+            s.start();
+            server = s;
+            return this;
+        } catch (Exception e) {
+            throw new IllegalStateException("the embedded broker could not start on 127.0.0.1:" + port + ": " + e, e);
+        }
+    }
+
+    /** Stops the broker; it can be started again with {@link #start()}. Persistent data are kept. */
+    public void stop() {
+        if (server == null) {
+            return;
+        }
+        try {
+            server.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("the embedded broker did not stop cleanly: " + e, e);
+        } finally {
+            server = null;
+        }
+    }
+
+    /** Stops the broker and removes its scratch files (never a data directory that was given). */
+    @Override
+    public void close() {
+        try {
+            stop();
+        } finally {
+            if (scratchDirectory != null) {
+                deleteTree(scratchDirectory);
+                scratchDirectory = null;
+            }
+        }
+    }
+
+    /** The AMQP URI clients connect to, for example {@code amqp://127.0.0.1:40123}. */
+    public URI uri() {
+        if (port == 0) {
+            throw new IllegalStateException("the broker has not been started");
+        }
+        return URI.create("amqp://127.0.0.1:" + port);
+    }
+
+    /** The TCP port of the AMQP acceptor (0 before the first start). */
+    public int port() {
+        return port;
+    }
+
+    /** Whether the broker is running now. */
+    public boolean isRunning() {
+        return server != null;
+    }
+
+    /** Whether messages and durable subscriptions survive a restart. */
+    public boolean isPersistent() {
+        return dataDirectory != null;
+    }
+
+    /** The event address prefix this broker makes multicast. */
+    public String prefix() {
+        return prefix;
+    }
+
+    /**
+     * The number of messages waiting in the queues bound to an address (for tests and the status line).
+     *
+     * @return the count, or 0 when the address does not exist
+     */
+    public long messageCount(String address) {
+        requireRunning();
+        var binding = server.getActiveMQServer().getPostOffice();
+        try {
+            long total = 0;
+            for (var b : binding.getBindingsForAddress(SimpleString.of(address)).getBindings()) {
+                if (b instanceof org.apache.activemq.artemis.core.postoffice.impl.LocalQueueBinding lqb) {
+                    total += lqb.getQueue().getMessageCount();
+                }
+            }
+            return total;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot count messages on " + address + ": " + e, e);
+        }
+    }
+
+    private void requireRunning() {
+        if (server == null) {
+            throw new IllegalStateException("the broker is not running");
+        }
+    }
+
+    private Configuration configuration() throws IOException {
+        Path base = dataDirectory;
+        if (base == null) {
+            if (scratchDirectory == null) {
+                scratchDirectory = Files.createTempDirectory("xqbus-broker-");
+            }
+            base = scratchDirectory;
+        }
+        ConfigurationImpl c = new ConfigurationImpl();
+        c.setName("xqbus-embedded");
+        c.setPersistenceEnabled(dataDirectory != null);
+        c.setSecurityEnabled(false);
+        c.setJMXManagementEnabled(false);
+        c.setJournalType(JournalType.NIO);
+        c.setMaxDiskUsage(100);
+        c.setGlobalMaxSize(globalMaxSizeBytes);
+        c.setBrokerInstance(base.toFile());
+        c.setJournalDirectory(base.resolve("journal").toString());
+        c.setBindingsDirectory(base.resolve("bindings").toString());
+        c.setPagingDirectory(base.resolve("paging").toString());
+        c.setLargeMessagesDirectory(base.resolve("large-messages").toString());
+        c.setNodeManagerLockDirectory(base.resolve("lock").toString());
+        try {
+            c.addAcceptorConfiguration("amqp", "tcp://127.0.0.1:" + port
+                    + "?protocols=AMQP;multicastPrefix=topic://;anycastPrefix=queue://"
+                    + ";amqpMinLargeMessageSize=1048576;supportAdvisory=false;suppressInternalManagementObjects=true");
+        } catch (Exception e) {
+            throw new IllegalStateException("bad acceptor configuration: " + e, e);
+        }
+
+        // Every address: where undeliverable and expired messages go (silences per-queue warnings).
+        c.addAddressSetting("#", new AddressSettings()
+                .setDeadLetterAddress(SimpleString.of(DEAD_LETTER_ADDRESS))
+                .setExpiryAddress(SimpleString.of("xqbus.expired"))
+                .setAutoCreateDeadLetterResources(false)
+                .setMaxDeliveryAttempts(20)
+                .setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE));
+        // Every address under the prefix (and the bare prefix) is a topic, whoever creates it first.
+        AddressSettings events = new AddressSettings()
+                .setDefaultAddressRoutingType(RoutingType.MULTICAST)
+                .setDefaultQueueRoutingType(RoutingType.MULTICAST)
+                .setAutoCreateAddresses(true)
+                .setAutoDeleteAddresses(true)
+                .setAutoCreateQueues(true)
+                .setAutoDeleteQueues(true);
+        c.addAddressSetting(prefix + ".#", events);
+        c.addAddressSetting(prefix, events);
+        // The dead-letter address keeps its messages in a queue of the same name.
+        c.addAddressConfiguration(new CoreAddressConfiguration()
+                .setName(DEAD_LETTER_ADDRESS)
+                .addRoutingType(RoutingType.ANYCAST)
+                .addQueueConfig(QueueConfiguration.of(DEAD_LETTER_ADDRESS).setRoutingType(RoutingType.ANYCAST)));
+        c.addAddressSetting(DEAD_LETTER_ADDRESS, new AddressSettings()
+                .setDeadLetterAddress(SimpleString.of(""))
+                .setAutoDeleteQueues(false)
+                .setAutoDeleteAddresses(false));
+        return c;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void deleteTree(Path root) {
+        try (Stream<Path> walk = Files.walk(root)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Options of an {@link EmbeddedBroker}; {@link #build()} does not start it. */
+    public static final class Builder {
+        private int port;
+        private Path dataDirectory;
+        private String prefix = DEFAULT_PREFIX;
+        private long globalMaxSizeBytes = Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 4);
+
+        private Builder() {
+        }
+
+        /** The TCP port on 127.0.0.1; 0 (the default) picks a free one. */
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be between 0 and 65535, not " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        /** Makes the broker persistent, keeping its journal in this directory (created if needed). */
+        public Builder dataDirectory(Path dataDirectory) {
+            this.dataDirectory = dataDirectory;
+            return this;
+        }
+
+        /** The event address prefix; every address under it is multicast. */
+        public Builder prefix(String prefix) {
+            this.prefix = Objects.requireNonNull(prefix, "prefix");
+            return this;
+        }
+
+        /** Memory for messages before the broker pages them to disk (default: a quarter of the heap, at most 256 MiB). */
+        public Builder globalMaxSize(long bytes) {
+            this.globalMaxSizeBytes = bytes;
+            return this;
+        }
+
+        public EmbeddedBroker build() {
+            return new EmbeddedBroker(this);
+        }
+    }
+}
