@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
+import net.sf.saxon.expr.instruct.GlobalParam;
+import net.sf.saxon.expr.instruct.GlobalVariable;
 import net.sf.saxon.om.StructuredQName;
 import net.sf.saxon.s9api.QName;
 import net.sf.saxon.s9api.SaxonApiException;
@@ -107,7 +109,12 @@ public final class Filter {
             throw new FilterCompileException(name, code, e.getMessage(), new Location(sourceName, e.getLineNumber(), 0, null), e);
         }
         Set<String> declared = new HashSet<>();
-        for (StructuredQName v : exec.getUnderlyingCompiledQuery().getExternalVariableNames()) {
+        for (var it = exec.getUnderlyingCompiledQuery().getMainModule().getModuleVariables(); it.hasNext(); ) {
+            GlobalVariable global = it.next();
+            if (!(global instanceof GlobalParam)) {
+                continue;
+            }
+            StructuredQName v = global.getVariableQName();
             if (!v.getURI().isEmpty() || !ENVELOPE_VARIABLES.contains(v.getLocalPart())) {
                 throw new FilterCompileException(name, "XPDY0002", "the query declares the external variable $" + v.getDisplayName()
                         + ", but the bus binds only $" + String.join(", $", new java.util.TreeSet<>(ENVELOPE_VARIABLES)),

@@ -165,7 +165,7 @@ public final class Subscription implements AutoCloseable {
         } catch (InvalidEventException e) {
             rejected.incrementAndGet();
             String id = messageId(message);
-            LOG.warn("rejected message {}: {}", id, e.getMessage());
+            LOG.warn("rejected a message that is not an acceptable event: {}", e.getMessage());
             try {
                 bus.options().listener().eventRejected(id, e);
             } catch (RuntimeException ignored) {

@@ -38,14 +38,7 @@ public final class EmbeddedBrokerExtension implements BeforeAllCallback, AfterAl
         }
         EmbeddedBroker broker = builder.build().start();
         java.nio.file.Path dataToDelete = data;
-        context.getStore(NS).put(EmbeddedBroker.class, (ExtensionContext.Store.CloseableResource) () -> {
-            broker.close();
-            if (dataToDelete != null) {
-                try (var walk = java.nio.file.Files.walk(dataToDelete)) {
-                    walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                }
-            }
-        });
+        context.getStore(NS).put(EmbeddedBroker.class, new Cleanup(broker, dataToDelete));
         context.getStore(NS).put("broker", broker);
     }
 
@@ -64,6 +57,20 @@ public final class EmbeddedBrokerExtension implements BeforeAllCallback, AfterAl
     public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
         EmbeddedBroker broker = find(extensionContext);
         return parameterContext.getParameter().getType() == URI.class ? broker.uri() : broker;
+    }
+
+    /** Stops the broker and removes its data when JUnit closes the class's store. */
+    private record Cleanup(EmbeddedBroker broker, java.nio.file.Path data)
+            implements ExtensionContext.Store.CloseableResource, AutoCloseable {
+        @Override
+        public void close() throws java.io.IOException {
+            broker.close();
+            if (data != null) {
+                try (var walk = java.nio.file.Files.walk(data)) {
+                    walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
+        }
     }
 
     private static EmbeddedBroker find(ExtensionContext context) {

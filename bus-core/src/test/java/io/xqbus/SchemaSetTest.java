@@ -1,0 +1,134 @@
+package io.xqbus;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Schema directories compiled as one set (brief §5); no broker needed. */
+class SchemaSetTest {
+
+    static final String HEAD = "<?xml version='1.0'?>\n<xs:schema xmlns:xs='http://www.w3.org/2001/XMLSchema' "
+            + "xmlns='urn:t' targetNamespace='urn:t' elementFormDefault='qualified'>\n";
+
+    @Test
+    void predefinedSetKnowsTheLineageEvents() throws Exception {
+        SchemaSet s = SchemaSet.predefined();
+        assertTrue(s.eventTypes().stream().anyMatch(t -> t.name().equals("PhoneStatus")
+                && t.namespace().equals("http://www.gonicus.de/Events") && t.documentation() != null));
+        assertEquals("http://www.gonicus.de/Events", s.namespaceOf("PhoneStatus"));
+    }
+
+    @Test
+    void filesOfOneNamespaceShareTypes(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("Device.xsd"), HEAD + """
+                <xs:complexType name='Device'><xs:sequence><xs:element name='Mac' type='xs:string'/></xs:sequence>
+                  <xs:attribute name='kind' type='xs:string'/></xs:complexType>
+                <xs:element name='Poll'><xs:complexType/></xs:element>
+                </xs:schema>""");
+        Files.writeString(dir.resolve("Announce.xsd"), HEAD + """
+                <xs:element name='Announce'><xs:complexType><xs:sequence>
+                  <xs:element name='Id' type='xs:string'/><xs:element name='Device' type='Device' maxOccurs='unbounded'/>
+                </xs:sequence></xs:complexType></xs:element>
+                </xs:schema>""");
+        SchemaSet s = SchemaSet.load(dir);
+        assertEquals(2, s.eventTypes().size());
+        String xml = EventBuilder.of("urn:t", "Announce").add("Id", "a")
+                .add("Device", d -> d.attribute("kind", "nic").add("Mac", "00:11"))
+                .set("Device[2].Mac", "22:33").set("Device[2].@kind", "wifi").toXml("urn:t");
+        assertEquals("Announce", s.validate(xml, "built").name());
+        InvalidEventException e = assertThrows(InvalidEventException.class, () -> s.validate(
+                EventBuilder.of("urn:t", "Announce").add("Id", "a").set("Device.Mac", "1").set("Device.Ip", "x").toXml("urn:t"), "built"));
+        assertEquals("/Event/Announce/Device/Ip", e.location().elementPath());
+    }
+
+    @Test
+    void aBrokenXsdIsReportedWithFileLineAndColumn(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("Good.xsd"), HEAD + "<xs:element name='A' type='xs:string'/>\n</xs:schema>");
+        Files.writeString(dir.resolve("Bad.xsd"), HEAD + "<xs:element name='B' type='NoSuchType'/>\n</xs:schema>");
+        SchemaException e = assertThrows(SchemaException.class, () -> SchemaSet.load(dir));
+        assertTrue(e.location().source().endsWith("Bad.xsd"), e.getMessage());
+        assertEquals(3, e.location().line());
+        assertTrue(e.location().column() > 0);
+
+        Files.writeString(dir.resolve("Bad.xsd"), HEAD + "<xs:element name='B' type='xs:string'>\n</xs:schema>");
+        SchemaException notWellFormed = assertThrows(SchemaException.class, () -> SchemaSet.load(dir));
+        assertTrue(notWellFormed.location().source().endsWith("Bad.xsd"), notWellFormed.getMessage());
+        assertEquals(4, notWellFormed.location().line());
+    }
+
+    @Test
+    void anElementDeclaredTwiceNamesBothFiles(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("One.xsd"), HEAD + "<xs:element name='A' type='xs:string'/>\n</xs:schema>");
+        Files.writeString(dir.resolve("Two.xsd"), HEAD + "<xs:element name='A' type='xs:int'/>\n</xs:schema>");
+        SchemaException e = assertThrows(SchemaException.class, () -> SchemaSet.load(dir));
+        assertTrue(e.getMessage().contains("One.xsd") && e.getMessage().contains("Two.xsd"), e.getMessage());
+    }
+
+    @Test
+    void includesMayNotLeaveTheDirectory(@TempDir Path dir) throws Exception {
+        Path inside = Files.createDirectory(dir.resolve("schemas"));
+        Files.writeString(dir.resolve("Outside.xsd"), HEAD + "<xs:element name='O' type='xs:string'/>\n</xs:schema>");
+        Files.writeString(inside.resolve("In.xsd"), HEAD + "<xs:include schemaLocation='../Outside.xsd'/>\n"
+                + "<xs:element name='I' type='xs:string'/>\n</xs:schema>");
+        SchemaException e = assertThrows(SchemaException.class, () -> SchemaSet.load(inside));
+        assertTrue(e.getMessage().contains("outside the schema set"), e.getMessage());
+    }
+
+    @Test
+    void importsAcrossNamespacesInsideTheDirectoryWork(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("Common.xsd"), "<xs:schema xmlns:xs='http://www.w3.org/2001/XMLSchema' targetNamespace='urn:c' "
+                + "elementFormDefault='qualified'><xs:simpleType name='Code'><xs:restriction base='xs:string'>"
+                + "<xs:pattern value='[A-Z]{3}'/></xs:restriction></xs:simpleType></xs:schema>");
+        Files.writeString(dir.resolve("Uses.xsd"), "<xs:schema xmlns:xs='http://www.w3.org/2001/XMLSchema' xmlns:c='urn:c' "
+                + "targetNamespace='urn:t' elementFormDefault='qualified'>\n"
+                + "<xs:import namespace='urn:c' schemaLocation='Common.xsd'/>\n"
+                + "<xs:element name='U'><xs:complexType><xs:sequence><xs:element name='Code' type='c:Code'/></xs:sequence></xs:complexType></xs:element>\n</xs:schema>");
+        SchemaSet s = SchemaSet.load(dir);
+        assertEquals("U", s.validate("<U xmlns='urn:t'><Code>ABC</Code></U>", "x").name());
+        InvalidEventException e = assertThrows(InvalidEventException.class, () -> s.validate("<U xmlns='urn:t'><Code>abc</Code></U>", "x"));
+        assertEquals("/U/Code", e.location().elementPath(), "the path is the one in the input, a bare payload here");
+    }
+
+    @Test
+    void aMissingDirectoryIsNamed(@TempDir Path dir) {
+        SchemaException e = assertThrows(SchemaException.class, () -> SchemaSet.load(dir.resolve("nope")));
+        assertTrue(e.getMessage().contains("nope"), e.getMessage());
+    }
+
+    @Test
+    void tooDeepIsRefused(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("Deep.xsd"), HEAD + "<xs:element name='Deep'><xs:complexType><xs:sequence>"
+                + "<xs:any processContents='skip' minOccurs='0'/></xs:sequence></xs:complexType></xs:element>\n</xs:schema>");
+        SchemaSet s = SchemaSet.load(dir);
+        assertEquals("Deep", s.validate("<Deep xmlns='urn:t'>" + "<a>".repeat(50) + "</a>".repeat(50) + "</Deep>", "x").name());
+        String deep = "<Deep xmlns='urn:t'>" + "<a>".repeat(100) + "</a>".repeat(100) + "</Deep>";
+        InvalidEventException e = assertThrows(InvalidEventException.class, () -> s.validate(deep, "x"));
+        assertTrue(e.problem().contains("deeper"), e.problem());
+    }
+
+    @Test
+    void envelopeRulesHold() throws Exception {
+        SchemaSet s = SchemaSet.predefined();
+        String ns = "http://www.gonicus.de/Events";
+        String payload = "<PhoneStatus><CallerId>1</CallerId><ReceiverId>2</ReceiverId><Status>b</Status></PhoneStatus>";
+        assertEquals("PhoneStatus", s.validate("<Event xmlns='" + ns + "' id='x' seq='3'>" + payload + "</Event>", "ok").name());
+        assertTrue(assertThrows(InvalidEventException.class,
+                () -> s.validate("<Event xmlns='" + ns + "' colour='red'>" + payload + "</Event>", "x")).problem().contains("colour"));
+        assertTrue(assertThrows(InvalidEventException.class,
+                () -> s.validate("<Event xmlns='urn:other'><p:PhoneStatus xmlns:p='" + ns + "'/></Event>", "x")).problem().contains("namespace"));
+        assertTrue(assertThrows(InvalidEventException.class,
+                () -> s.validate("<Event xmlns='" + ns + "'>" + payload + payload + "</Event>", "x")).problem().contains("more than one"));
+        assertTrue(assertThrows(InvalidEventException.class,
+                () -> s.validate("<Event xmlns='" + ns + "'/>", "x")).problem().contains("no payload"));
+        assertTrue(assertThrows(InvalidEventException.class,
+                () -> s.validate("<Event xmlns='" + ns + "'>text" + payload + "</Event>", "x")).problem().contains("text"));
+        assertTrue(assertThrows(InvalidEventException.class,
+                () -> s.validate("<?pi x?><Event xmlns='" + ns + "'>" + payload + "</Event>", "x")).problem().contains("processing instruction"));
+    }
+}
