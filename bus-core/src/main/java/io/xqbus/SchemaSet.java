@@ -135,7 +135,20 @@ public final class SchemaSet {
      * @throws UnknownEventTypeException when no schema declares its payload element
      */
     public EventType validate(String xml, String sourceName) throws InvalidEventException {
-        EventParser.Parsed p = EventParser.parse(SecureXml.text(xml, sourceName), sourceName, Limits.DEFAULT_MAX_DEPTH, compiled, null, null);
+        return validate(SecureXml.text(xml, null), sourceName);
+    }
+
+    /**
+     * Checks one event document given as bytes (its XML declaration's encoding holds; invalid bytes are errors).
+     *
+     * @see #validate(String, String)
+     */
+    public EventType validate(byte[] xml, String sourceName) throws InvalidEventException {
+        return validate(SecureXml.bytes(xml, null), sourceName);
+    }
+
+    private EventType validate(org.xml.sax.InputSource input, String sourceName) throws InvalidEventException {
+        EventParser.Parsed p = EventParser.parse(input, sourceName, Limits.DEFAULT_MAX_DEPTH, compiled, null, null);
         ElementInfo e = compiled.element(p.namespace(), p.type());
         return new EventType(e.namespace(), e.name(), e.file(), e.documentation());
     }

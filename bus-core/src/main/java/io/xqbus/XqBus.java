@@ -166,6 +166,16 @@ public final class XqBus implements AutoCloseable {
     }
 
     /**
+     * Validates and publishes an event given as bytes (its XML declaration's encoding holds); errors name
+     * {@code sourceName} as the place.
+     *
+     * @see #publish(EventBuilder)
+     */
+    public Receipt publish(byte[] xml, String sourceName) throws XqBusException {
+        return publish(SecureXml.bytes(xml, null), xml.length, sourceName);
+    }
+
+    /**
      * Validates and publishes the event in a file (its XML declaration's encoding holds).
      *
      * @throws IOException when the file cannot be read

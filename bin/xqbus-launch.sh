@@ -1,0 +1,19 @@
+# Sourced by the launchers in bin/: builds what a command needs on first use (or when sources changed),
+# then execs java so signals reach the JVM and the process id is the JVM's (brief §7).
+xqbus_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+xqbus_launch() {
+  local module=$1 main=$2
+  shift 2
+  local jar="$xqbus_root/$module/target/$module.jar"
+  if [[ ! -f $jar || "$xqbus_root/pom.xml" -nt $jar ]] \
+     || [[ -n "$(find "$xqbus_root" -path '*/src/main/*' -newer "$jar" -print -quit 2>/dev/null)" ]]; then
+    echo "xqbus: building $module (first use or sources changed)…" >&2
+    if ! (cd "$xqbus_root" && mvn -B -q -DskipTests -pl "$module" -am package) >&2; then
+      echo "xqbus: the build failed; run 'mvn -B -DskipTests package' in $xqbus_root to see why" >&2
+      exit 70
+    fi
+  fi
+  # shellcheck disable=SC2086
+  exec java ${XQBUS_JAVA_OPTS:-} -cp "$jar:$xqbus_root/$module/target/lib/*" "$main" "$@"
+}
