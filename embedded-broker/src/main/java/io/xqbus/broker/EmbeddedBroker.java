@@ -199,8 +199,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         c.setNodeManagerLockDirectory(base.resolve("lock").toString());
         try {
             c.addAcceptorConfiguration("amqp", "tcp://127.0.0.1:" + port
-                    + "?protocols=AMQP;multicastPrefix=topic://;anycastPrefix=queue://"
-                    + ";amqpMinLargeMessageSize=1048576;supportAdvisory=false;suppressInternalManagementObjects=true");
+                    + "?protocols=AMQP;anycastPrefix=queue://;multicastPrefix=topic://");
         } catch (Exception e) {
             throw new IllegalStateException("bad acceptor configuration: " + e, e);
         }

@@ -1,0 +1,112 @@
+package io.xqbus.broker;
+
+import java.net.URI;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import jakarta.jms.Connection;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import org.apache.qpid.jms.JmsConnectionFactory;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The embedded broker over a real AMQP connection: addressing rules and persistence. */
+@ExtendWith(EmbeddedBrokerExtension.class)
+class EmbeddedBrokerTest {
+
+    static final long DEADLINE_MS = 20_000;
+
+    @Test
+    void theExtensionHandsOverARunningBrokerOnLoopback(EmbeddedBroker broker, URI uri) {
+        assertTrue(broker.isRunning());
+        assertEquals(broker.uri(), uri);
+        assertEquals("127.0.0.1", uri.getHost());
+        assertTrue(uri.getPort() > 0);
+    }
+
+    @Test
+    void everyAddressUnderThePrefixIsATopicWhateverTheSenderSays(URI uri) throws Exception {
+        Connection c = new JmsConnectionFactory(uri).createConnection();
+        try {
+            c.start();
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageConsumer first = s.createConsumer(s.createTopic("xqbus.events.#"));
+            MessageConsumer second = s.createConsumer(s.createTopic("xqbus.events.#"));
+            // a JMS topic, a foreign sender's topic:// prefix, and the bare prefix: all fan out to every subscriber
+            s.createProducer(s.createTopic("xqbus.events.A")).send(s.createTextMessage("a"));
+            s.createProducer(null).send(s.createQueue("topic://xqbus.events.B"), s.createTextMessage("b"));
+            s.createProducer(s.createTopic("xqbus.events")).send(s.createTextMessage("c"));
+            for (MessageConsumer consumer : new MessageConsumer[] {first, second}) {
+                StringBuilder got = new StringBuilder();
+                for (int i = 0; i < 3; i++) {
+                    Message m = consumer.receive(DEADLINE_MS);
+                    assertNotNull(m, "message " + i + " missing; got " + got);
+                    got.append(((TextMessage) m).getText());
+                }
+                assertEquals("abc", got.toString());
+            }
+        } finally {
+            c.close();
+        }
+    }
+
+    @Test
+    void theDeadLetterAddressKeepsItsMessages(URI uri) throws Exception {
+        Connection c = new JmsConnectionFactory(uri).createConnection();
+        try {
+            c.start();
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            s.createProducer(s.createQueue(EmbeddedBroker.DEAD_LETTER_ADDRESS)).send(s.createTextMessage("dead"));
+            Message m = s.createConsumer(s.createQueue(EmbeddedBroker.DEAD_LETTER_ADDRESS)).receive(DEADLINE_MS);
+            assertNotNull(m);
+            assertEquals("dead", ((TextMessage) m).getText());
+        } finally {
+            c.close();
+        }
+    }
+
+    @Test
+    void aPersistentBrokerKeepsMessagesAcrossARestart(@TempDir Path data) throws Exception {
+        try (EmbeddedBroker broker = EmbeddedBroker.builder().dataDirectory(data).build().start()) {
+            int port = broker.port();
+            send(broker.uri(), "kept");
+            broker.stop();
+            assertFalse(broker.isRunning());
+            broker.start();
+            assertEquals(port, broker.port(), "a restarted broker keeps its port");
+            Connection c = new JmsConnectionFactory(broker.uri()).createConnection();
+            try {
+                c.start();
+                Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                Message m = s.createConsumer(s.createQueue("kept-queue")).receive(DEADLINE_MS);
+                assertNotNull(m, "the persistent message was lost in the restart");
+                assertEquals("kept", ((TextMessage) m).getText());
+            } finally {
+                c.close();
+            }
+        }
+    }
+
+    private static void send(URI uri, String text) throws Exception {
+        Connection c = new JmsConnectionFactory(uri).createConnection();
+        try {
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer p = s.createProducer(s.createQueue("kept-queue"));
+            p.setDeliveryMode(DeliveryMode.PERSISTENT);
+            p.send(s.createTextMessage(text));
+        } finally {
+            c.close();
+        }
+    }
+}
