@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.slf4j.Logger;
@@ -21,6 +22,7 @@ import org.slf4j.LoggerFactory;
 import org.xml.sax.ContentHandler;
 import org.xml.sax.InputSource;
 
+import jakarta.jms.CompletionListener;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
@@ -191,7 +193,31 @@ public final class XqBus implements AutoCloseable {
         return publish(SecureXml.bytes(body, null), body.length, file.toString());
     }
 
+    /**
+     * Validates an event given as bytes and sends it without waiting for the broker: the future completes
+     * when the broker accepted the event, or exceptionally with a {@link BrokerUnavailableException} or
+     * {@link NotAuthorizedException}. Events sent this way keep their order. Use it for streams: send all,
+     * then wait for every future once.
+     *
+     * @throws InvalidEventException     when the event is invalid (nothing is sent)
+     * @throws UnknownEventTypeException when no schema declares its type
+     */
+    public CompletableFuture<Receipt> publishAsync(byte[] xml, String sourceName) throws XqBusException {
+        Prepared p = prepare(SecureXml.bytes(xml, null), xml.length, sourceName);
+        CompletableFuture<Receipt> done = new CompletableFuture<>();
+        send(p, done);
+        return done;
+    }
+
     private Receipt publish(InputSource input, long size, String sourceName) throws XqBusException {
+        return send(prepare(input, size, sourceName), null);
+    }
+
+    /** A validated event, its payload serialised, waiting for its envelope. */
+    private record Prepared(EventParser.Parsed parsed, String payload, String id, String source, String address) {
+    }
+
+    private Prepared prepare(InputSource input, long size, String sourceName) throws XqBusException {
         checkOpen();
         if (size > options.limits().maxEventBytes()) {
             throw new InvalidEventException("the event is " + size + " bytes, more than the limit of "
@@ -213,29 +239,51 @@ public final class XqBus implements AutoCloseable {
             id = UUID.randomUUID().toString();
         }
         String source = parsed.envelope().getOrDefault("source", options.source());
-        String address = options.prefix() + "." + parsed.type();
+        return new Prepared(parsed, payload.toString(), id, source, options.prefix() + "." + parsed.type());
+    }
+
+    /** Sends a prepared event: synchronously when {@code async} is null, else completing it. */
+    private Receipt send(Prepared p, CompletableFuture<Receipt> async) throws XqBusException {
+        EventParser.Parsed parsed = p.parsed();
         synchronized (publishLock) {
             checkOpen();
             long next = seq + 1;
             String time = TIME.format(Instant.now().truncatedTo(ChronoUnit.MILLIS));
-            String doc = envelope(parsed, id, source, next, time, payload.toString());
+            String doc = envelope(parsed, p.id(), p.source(), next, time, p.payload());
+            Receipt receipt = new Receipt(p.id(), parsed.type(), parsed.namespace(), p.address(), producerId, next);
             try {
                 if (publishSession == null) {
                     publishSession = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
                 }
                 TextMessage m = publishSession.createTextMessage(doc);
-                m.setStringProperty(PROP_ID, id);
+                m.setStringProperty(PROP_ID, p.id());
                 m.setStringProperty(PROP_TYPE, parsed.type());
                 m.setStringProperty(PROP_NS, parsed.namespace());
-                m.setStringProperty(PROP_SOURCE, source);
+                m.setStringProperty(PROP_SOURCE, p.source());
                 m.setStringProperty(PROP_PRODUCER, producerId);
                 m.setLongProperty(PROP_SEQ, next);
-                producer(address).send(m);
+                if (async == null) {
+                    producer(p.address()).send(m);
+                } else {
+                    producer(p.address()).send(m, new CompletionListener() {
+                        @Override
+                        public void onCompletion(jakarta.jms.Message message) {
+                            async.complete(receipt);
+                        }
+
+                        @Override
+                        public void onException(jakarta.jms.Message message, Exception e) {
+                            async.completeExceptionally(e instanceof JMSException j
+                                    ? JmsSupport.map(j, "publishing to " + p.address(), options.broker(), options.user())
+                                    : e);
+                        }
+                    });
+                }
             } catch (JMSException e) {
-                throw JmsSupport.map(e, "publishing to " + address, options.broker(), options.user());
+                throw JmsSupport.map(e, "publishing to " + p.address(), options.broker(), options.user());
             }
             seq = next;
-            return new Receipt(id, parsed.type(), parsed.namespace(), address, producerId, next);
+            return receipt;
         }
     }
 

@@ -1,20 +1,21 @@
 package io.xqbus.cli;
 
-import java.util.Map;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import picocli.CommandLine.Option;
 
 import io.xqbus.BusOptions;
 
 /**
- * The options both commands share to reach a broker (brief §7). Defaults come from the environment
- * ({@code XQBUS_BROKER}, {@code XQBUS_USER}, {@code XQBUS_PASSWORD}, {@code XQBUS_SCHEMAS}); the command line
- * wins. The password is never an option value, so it never shows in a process listing.
+ * The options both commands share to reach a broker (brief §7). Values not given on the command line come
+ * from {@link Settings} (environment, then configuration file). Passwords are never option values — only
+ * names of environment variables — so they never show in a process listing.
  */
 public final class BrokerOptions {
 
     @Option(names = "--broker", paramLabel = "URI",
-            description = "Broker URI (default: $XQBUS_BROKER or " + BusOptions.DEFAULT_BROKER + "); "
+            description = "Broker URI (default: $XQBUS_BROKER, the config file, or " + BusOptions.DEFAULT_BROKER + "); "
                     + "amqps://… for TLS, failover:(…) for a cluster.")
     String broker;
 
@@ -32,46 +33,94 @@ public final class BrokerOptions {
             description = "Read the password from environment variable VAR (default: XQBUS_PASSWORD).")
     String passwordEnv;
 
-    /** The broker URI, from the option or the environment. */
-    public String broker(Map<String, String> env) {
-        return first(broker, env.get("XQBUS_BROKER"), BusOptions.DEFAULT_BROKER);
+    @Option(names = "--trust-store", paramLabel = "FILE",
+            description = "Trust store (PKCS12 or JKS) with the broker's certificate or its CA, for amqps:// URIs.")
+    Path trustStore;
+
+    @Option(names = "--trust-store-password-env", paramLabel = "VAR",
+            description = "Read the trust store password from environment variable VAR.")
+    String trustStorePasswordEnv;
+
+    private Settings settings;
+
+    /** Reads the environment and configuration file; call once before the other methods. */
+    public Settings settings(java.util.Map<String, String> env) throws CliError {
+        if (settings == null) {
+            settings = Settings.load(env);
+        }
+        return settings;
     }
 
-    /** The {@code --schemas} value, from the option or the environment; null for the predefined set. */
-    public String schemas(Map<String, String> env) {
-        return first(schemas, env.get("XQBUS_SCHEMAS"), null);
+    /** The broker URI as given (without trust store options). */
+    public String broker() {
+        String b = settings.get("broker", broker);
+        return b == null ? BusOptions.DEFAULT_BROKER : b;
+    }
+
+    /** The {@code --schemas} value; null for the predefined set. */
+    public String schemas() {
+        return settings.get("schemas", schemas);
+    }
+
+    /** The {@code --source} value from the environment or file, when the command line has none. */
+    public String source(String commandLine) {
+        return settings.get("source", commandLine);
     }
 
     /**
      * The bus options these settings describe.
      *
-     * @throws CliError when {@code --password-env} names an unset variable
+     * @throws CliError when a password variable is named but unset, or the trust store is missing
      */
-    public BusOptions.Builder toBusOptions(Map<String, String> env) throws CliError {
-        BusOptions.Builder b = BusOptions.builder().broker(broker(env));
-        if (prefix != null) {
-            b.prefix(prefix);
+    public BusOptions.Builder toBusOptions() throws CliError {
+        String uri = broker();
+        String store = settings.get("trust-store", trustStore == null ? null : trustStore.toString());
+        if (store != null) {
+            if (!Files.isRegularFile(Path.of(store))) {
+                throw new CliError(ExitCodes.NO_INPUT, store + ": no such trust store");
+            }
+            uri = withOption(uri, "transport.trustStoreLocation=" + store);
+            String var = settings.get("trust-store-password-env", trustStorePasswordEnv);
+            if (var != null) {
+                String password = settings.env(var);
+                if (password == null) {
+                    throw new CliError(ExitCodes.USAGE, "--trust-store-password-env names " + var + ", which is not set");
+                }
+                uri = withOption(uri, "transport.trustStorePassword=" + password);
+            }
         }
-        String u = first(user, env.get("XQBUS_USER"), null);
+        BusOptions.Builder b = BusOptions.builder().broker(uri);
+        String p = settings.get("prefix", prefix);
+        if (p != null) {
+            b.prefix(p);
+        }
+        String u = settings.get("user", user);
         if (u != null) {
-            String var = passwordEnv != null ? passwordEnv : "XQBUS_PASSWORD";
-            String password = env.get(var);
-            if (passwordEnv != null && password == null) {
-                throw new CliError(ExitCodes.USAGE, "--password-env names " + passwordEnv + ", which is not set",
-                        "export " + passwordEnv + " before running, or leave --password-env out for anonymous/passwordless users");
+            String var = settings.get("password-env", passwordEnv);
+            String password = settings.env(var != null ? var : "XQBUS_PASSWORD");
+            if (var != null && password == null) {
+                throw new CliError(ExitCodes.USAGE, "--password-env names " + var + ", which is not set",
+                        "export " + var + " before running, or leave --password-env out for users without a password");
             }
             b.credentials(u, password);
         }
         return b;
     }
 
-    private static String first(String a, String b, String c) {
-        if (a != null && !a.isBlank()) {
-            return a;
+    /** Adds a transport option; in a failover list, to each nested URI (where qpid-jms reads them). */
+    static String withOption(String uri, String option) {
+        int open = uri.indexOf('(');
+        int close = uri.lastIndexOf(')');
+        if (uri.startsWith("failover:") && open > 0 && close > open) {
+            StringBuilder nested = new StringBuilder();
+            for (String part : uri.substring(open + 1, close).split(",")) {
+                if (nested.length() > 0) {
+                    nested.append(',');
+                }
+                nested.append(withOption(part.strip(), option));
+            }
+            return uri.substring(0, open + 1) + nested + uri.substring(close);
         }
-        if (b != null && !b.isBlank()) {
-            return b;
-        }
-        return c;
+        return uri + (uri.contains("?") ? "&" : "?") + option;
     }
 }

@@ -35,7 +35,7 @@ public final class Commands {
     /** Keeps third-party loggers quiet unless the user asked otherwise (-Dorg.slf4j.simpleLogger…). */
     public static void quietLogging() {
         setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-        setIfAbsent("org.slf4j.simpleLogger.log.org.apache.qpid", "error");
+        setIfAbsent("org.slf4j.simpleLogger.log.org.apache.qpid", "off");   // our own one-line errors say it
         setIfAbsent("org.slf4j.simpleLogger.logFile", "System.err");
         setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
         setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSZ");

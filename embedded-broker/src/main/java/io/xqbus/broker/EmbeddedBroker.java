@@ -8,6 +8,12 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.Objects;
 import java.util.stream.Stream;
 
@@ -17,6 +23,9 @@ import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.CoreAddressConfiguration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.config.impl.SecurityConfiguration;
+import org.apache.activemq.artemis.core.security.Role;
+import org.apache.activemq.artemis.spi.core.security.ActiveMQSecurityManagerImpl;
 import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
@@ -52,6 +61,8 @@ public final class EmbeddedBroker implements AutoCloseable {
     private final Path dataDirectory;
     private final String prefix;
     private final long globalMaxSizeBytes;
+    private final Map<String, User> users;
+    private final Map<String, Map<String, EnumSet<Permission>>> permissions;
 
     private EmbeddedActiveMQ server;
     private Path scratchDirectory;
@@ -62,6 +73,21 @@ public final class EmbeddedBroker implements AutoCloseable {
         this.dataDirectory = builder.dataDirectory;
         this.prefix = builder.prefix;
         this.globalMaxSizeBytes = builder.globalMaxSizeBytes;
+        this.users = Map.copyOf(builder.users);
+        Map<String, Map<String, EnumSet<Permission>>> p = new LinkedHashMap<>();
+        builder.permissions.forEach((match, roles) -> p.put(match, Map.copyOf(roles)));
+        this.permissions = p;
+    }
+
+    /** What a role may do on the addresses a permission names. */
+    public enum Permission {
+        /** Send events (and create the address on first use). */
+        PUBLISH,
+        /** Subscribe and receive (create, delete and read subscription queues, durable or not). */
+        CONSUME
+    }
+
+    private record User(String password, Set<String> roles) {
     }
 
     /** A builder with the defaults: a free port, non-persistent, prefix {@value #DEFAULT_PREFIX}. */
@@ -85,6 +111,14 @@ public final class EmbeddedBroker implements AutoCloseable {
             }
             EmbeddedActiveMQ s = new EmbeddedActiveMQ();
             s.setConfiguration(configuration());
+            if (!users.isEmpty()) {
+                SecurityConfiguration security = new SecurityConfiguration();
+                users.forEach((name, user) -> {
+                    security.addUser(name, user.password());
+                    user.roles().forEach(role -> security.addRole(name, role));
+                });
+                s.setSecurityManager(new ActiveMQSecurityManagerImpl(security));
+            }
             s.start();
             server = s;
             return this;
@@ -138,6 +172,11 @@ public final class EmbeddedBroker implements AutoCloseable {
         return server != null;
     }
 
+    /** Whether security is on (users defined): every connection must authenticate. */
+    public boolean isSecure() {
+        return !users.isEmpty();
+    }
+
     /** Whether messages and durable subscriptions survive a restart. */
     public boolean isPersistent() {
         return dataDirectory != null;
@@ -186,7 +225,18 @@ public final class EmbeddedBroker implements AutoCloseable {
         ConfigurationImpl c = new ConfigurationImpl();
         c.setName("xqbus-embedded");
         c.setPersistenceEnabled(dataDirectory != null);
-        c.setSecurityEnabled(false);
+        c.setSecurityEnabled(!users.isEmpty());
+        permissions.forEach((match, roles) -> {
+            Set<Role> set = new HashSet<>();
+            roles.forEach((role, perms) -> {
+                boolean pub = perms.contains(Permission.PUBLISH);
+                boolean con = perms.contains(Permission.CONSUME);
+                // name, send, consume, createDurableQueue, deleteDurableQueue, createNonDurableQueue,
+                // deleteNonDurableQueue, manage, browse, createAddress, deleteAddress
+                set.add(new Role(role, pub, con, con, con, con, con, false, con, pub || con, false));
+            });
+            c.putSecurityRoles(match, set);
+        });
         c.setJMXManagementEnabled(false);
         c.setJournalType(JournalType.NIO);
         c.setMaxDiskUsage(100);
@@ -254,6 +304,8 @@ public final class EmbeddedBroker implements AutoCloseable {
         private Path dataDirectory;
         private String prefix = DEFAULT_PREFIX;
         private long globalMaxSizeBytes = Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 4);
+        private final Map<String, User> users = new LinkedHashMap<>();
+        private final Map<String, Map<String, EnumSet<Permission>>> permissions = new LinkedHashMap<>();
 
         private Builder() {
         }
@@ -282,6 +334,26 @@ public final class EmbeddedBroker implements AutoCloseable {
         /** Memory for messages before the broker pages them to disk (default: a quarter of the heap, at most 256 MiB). */
         public Builder globalMaxSize(long bytes) {
             this.globalMaxSizeBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Adds a user; the first one turns security on, so every connection must then authenticate (SASL
+         * PLAIN) and may only do what {@link #permit} grants its roles.
+         */
+        public Builder user(String name, String password, String... roles) {
+            users.put(Objects.requireNonNull(name, "name"), new User(Objects.requireNonNull(password, "password"), Set.of(roles)));
+            return this;
+        }
+
+        /**
+         * Grants a role permissions on the addresses an Artemis match names ({@code #} for all,
+         * {@code xqbus.events.#}, {@code xqbus.events.PhoneStatus}). Without a grant, nothing is allowed.
+         */
+        public Builder permit(String addressMatch, String role, Permission... granted) {
+            EnumSet<Permission> set = permissions.computeIfAbsent(addressMatch, k -> new LinkedHashMap<>())
+                    .computeIfAbsent(role, k -> EnumSet.noneOf(Permission.class));
+            set.addAll(List.of(granted));
             return this;
         }
 

@@ -117,11 +117,12 @@ public final class ListenEvents implements Callable<Integer> {
             throw new CliError(ExitCodes.USAGE, "--count must be at least 1");
         }
         List<Filter> filters = compileFilters();
-        String schemasOption = broker.schemas(env);
+        broker.settings(env);
+        String schemasOption = broker.schemas();
         SchemaSet schemas = schemasOption == null ? null : SchemaSet.fromOption(schemasOption);
 
         AtomicReference<Throwable> connectionFailure = new AtomicReference<>();
-        var options = broker.toBusOptions(env).listener(new BusListener() {
+        var options = broker.toBusOptions().listener(new BusListener() {
             @Override
             public void connectionLost(Throwable cause) {
                 connectionFailure.compareAndSet(null, cause);
@@ -153,7 +154,7 @@ public final class ListenEvents implements Callable<Integer> {
             subscription.close();
             if (connectionFailure.get() != null) {
                 throw new BrokerUnavailableException("the connection to the broker was lost: " + connectionFailure.get().getMessage(),
-                        new Location(broker.broker(env), 0, 0, null), connectionFailure.get());
+                        new Location(broker.broker(), 0, 0, null), connectionFailure.get());
             }
             if (!stopped && count != null && printed.get() < count) {
                 err.println("listenevents: timed out after " + timeout + " with " + printed.get() + " of " + count + " matches");

@@ -1,6 +1,5 @@
 package io.xqbus.cli.send;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
@@ -11,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -19,6 +20,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import io.xqbus.EventBuilder;
+import io.xqbus.EventStreamReader;
+import io.xqbus.InvalidEventException;
+import io.xqbus.Limits;
+import io.xqbus.Location;
+import io.xqbus.UnknownEventTypeException;
 import io.xqbus.EventType;
 import io.xqbus.Receipt;
 import io.xqbus.SchemaSet;
@@ -26,6 +32,7 @@ import io.xqbus.XqBus;
 import io.xqbus.cli.BrokerOptions;
 import io.xqbus.cli.CliError;
 import io.xqbus.cli.Commands;
+import io.xqbus.cli.ErrorReporter;
 import io.xqbus.cli.ExitCodes;
 
 /**
@@ -103,7 +110,8 @@ public final class SendEvent implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SchemaSet schemas = SchemaSet.fromOption(broker.schemas(env));
+        broker.settings(env);
+        SchemaSet schemas = SchemaSet.fromOption(broker.schemas());
         if (listTypes || (type != null && arguments.isEmpty())) {
             if (type != null) {
                 schemas.namespaceOf(type);   // an unknown type is an error, with near matches
@@ -111,61 +119,47 @@ public final class SendEvent implements Callable<Integer> {
             listTypes(schemas, type);
             return ExitCodes.OK;
         }
-
-        String sourceName;
-        byte[] body;
         if (type != null) {
-            String ns = namespace != null ? namespace : schemas.namespaceOf(type);
-            EventBuilder builder = EventBuilder.of(ns, type);
-            for (String pair : arguments) {
-                int eq = pair.indexOf('=');
-                if (eq <= 0) {
-                    throw new CliError(ExitCodes.USAGE, "'" + pair + "' is not PATH=VALUE",
-                            "with --type, every argument is a field: Status=busy, Node.Address=10.0.0.1, Node.@kind=worker");
-                }
-                try {
-                    builder.set(pair.substring(0, eq), pair.substring(eq + 1));
-                } catch (IllegalArgumentException e) {
-                    throw new CliError(ExitCodes.USAGE, e.getMessage());
-                }
+            return sendBuilt(schemas);
+        }
+        if (arguments.size() > 1) {
+            throw new CliError(ExitCodes.USAGE, "give one event file (or - for stdin), not " + arguments.size() + " arguments",
+                    "to build an event from PATH=VALUE pairs, add --type TYPE");
+        }
+        String file = arguments.isEmpty() ? "-" : arguments.get(0);
+        if (file.equals("-")) {
+            return sendStream(schemas);
+        }
+        Path path = Path.of(file);
+        if (!Files.isRegularFile(path)) {
+            throw new CliError(ExitCodes.NO_INPUT, file + ": no such file", null);
+        }
+        return sendFile(schemas, path);
+    }
+
+    /** One event built from PATH=VALUE pairs. */
+    private int sendBuilt(SchemaSet schemas) throws Exception {
+        String ns = namespace != null ? namespace : schemas.namespaceOf(type);
+        EventBuilder builder = EventBuilder.of(ns, type);
+        for (String pair : arguments) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw new CliError(ExitCodes.USAGE, "'" + pair + "' is not PATH=VALUE",
+                        "with --type, every argument is a field: Status=busy, Node.Address=10.0.0.1, Node.@kind=worker");
             }
-            if (source != null) {
-                builder.source(source);
-            }
-            sourceName = "--type " + type;
-            body = builder.toXml(ns).getBytes(StandardCharsets.UTF_8);
-        } else {
-            if (arguments.size() > 1) {
-                throw new CliError(ExitCodes.USAGE, "give one event file (or - for stdin), not " + arguments.size() + " arguments",
-                        "to build an event from PATH=VALUE pairs, add --type TYPE");
-            }
-            String file = arguments.isEmpty() ? "-" : arguments.get(0);
-            if (file.equals("-")) {
-                sourceName = "<stdin>";
-                body = stdin.readAllBytes();
-            } else {
-                Path path = Path.of(file);
-                if (!Files.isRegularFile(path)) {
-                    throw new CliError(ExitCodes.NO_INPUT, file + ": no such file", null);
-                }
-                sourceName = file;
-                body = readFile(path);
+            try {
+                builder.set(pair.substring(0, eq), pair.substring(eq + 1));
+            } catch (IllegalArgumentException e) {
+                throw new CliError(ExitCodes.USAGE, e.getMessage());
             }
         }
-
-        EventType eventType = schemas.validate(body, sourceName);
+        String sourceName = "--type " + type;
+        byte[] body = builder.toXml(ns).getBytes(StandardCharsets.UTF_8);
+        schemas.validate(body, sourceName);
         if (validateOnly) {
-            if (verbose) {
-                err.println("sendevent: " + sourceName + ": a valid " + eventType.name() + " event");
-            }
             return ExitCodes.OK;
         }
-
-        var options = broker.toBusOptions(env).schemas(schemas);
-        if (source != null) {
-            options.source(source);
-        }
-        try (XqBus bus = XqBus.connect(options.build())) {
+        try (XqBus bus = connect(schemas)) {
             Receipt r = bus.publish(body, sourceName);
             if (verbose) {
                 err.println("sendevent: sent " + r.type() + " id=" + r.id() + " seq=" + r.seq() + " to " + r.address());
@@ -174,12 +168,164 @@ public final class SendEvent implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private static byte[] readFile(Path path) throws CliError {
-        try {
-            return Files.readAllBytes(path);
-        } catch (IOException e) {
-            throw new CliError(ExitCodes.NO_INPUT, path + ": cannot read: " + e.getMessage());
+    /** A file: every event validated first; one invalid event means nothing is sent (brief §7). */
+    private int sendFile(SchemaSet schemas, Path path) throws Exception {
+        List<EventStreamReader.Document> documents = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        InvalidEventException first = null;
+        try (EventStreamReader reader = new EventStreamReader(Files.newInputStream(path), Limits.DEFAULT_MAX_EVENT_BYTES)) {
+            while (reader.hasNext()) {
+                EventStreamReader.Document d = reader.next();
+                documents.add(d);
+                try {
+                    check(schemas, d, path.toString());
+                } catch (InvalidEventException e) {
+                    first = first == null ? e : first;
+                    problems.add(describe(e, d, path.toString()));
+                }
+            }
         }
+        if (documents.isEmpty()) {
+            throw new InvalidEventException("the file holds no event", new Location(path.toString(), 0, 0, null));
+        }
+        if (!problems.isEmpty()) {
+            for (String p : problems) {
+                err.println("sendevent: " + p);
+            }
+            err.println("sendevent: nothing sent: " + problems.size() + " of " + documents.size() + " event"
+                    + (documents.size() == 1 ? " is" : "s are") + " invalid");
+            if (first instanceof UnknownEventTypeException) {
+                err.println("hint: list the known event types with --list-types, or add the XSD with --schemas +DIR");
+            }
+            return ExitCodes.DATA;
+        }
+        if (validateOnly) {
+            if (verbose) {
+                err.println("sendevent: " + path + ": " + documents.size() + " valid event(s)");
+            }
+            return ExitCodes.OK;
+        }
+        try (XqBus bus = connect(schemas)) {
+            List<CompletableFuture<Receipt>> sent = new ArrayList<>(documents.size());
+            for (EventStreamReader.Document d : documents) {
+                sent.add(bus.publishAsync(d.body(), label(path.toString(), d, documents.size() > 1)));
+            }
+            return awaitAll(sent, documents, path.toString());
+        }
+    }
+
+    /** stdin: each event sent as it arrives; the first invalid one stops the stream (brief §7). */
+    private int sendStream(SchemaSet schemas) throws Exception {
+        List<CompletableFuture<Receipt>> sent = new ArrayList<>();
+        List<EventStreamReader.Document> documents = new ArrayList<>();
+        XqBus bus = null;
+        int seen = 0;
+        try (EventStreamReader reader = new EventStreamReader(stdin, Limits.DEFAULT_MAX_EVENT_BYTES)) {
+            while (reader.hasNext()) {
+                EventStreamReader.Document d = reader.next();
+                seen++;
+                try {
+                    if (bus == null || d.oversize()) {
+                        check(schemas, d, "<stdin>");
+                    }
+                    if (validateOnly) {
+                        continue;
+                    }
+                    if (bus == null) {
+                        bus = connect(schemas);
+                    }
+                    sent.add(bus.publishAsync(d.body(), label("<stdin>", d, d.index() > 1)));
+                    documents.add(d);
+                } catch (InvalidEventException e) {
+                    int accepted = bus == null ? 0 : awaitQuietly(sent);
+                    err.println("sendevent: " + describe(e, d, "<stdin>"));
+                    err.println("sendevent: stopped at event " + d.index() + "; " + accepted + " event"
+                            + (accepted == 1 ? " was" : "s were") + " sent before it");
+                    return ExitCodes.DATA;
+                }
+            }
+            if (seen == 0) {
+                throw new InvalidEventException("stdin holds no event", new Location("<stdin>", 0, 0, null));
+            }
+            if (bus == null) {
+                return ExitCodes.OK;   // --validate-only
+            }
+            return awaitAll(sent, documents, "<stdin>");
+        } finally {
+            if (bus != null) {
+                bus.close();
+            }
+        }
+    }
+
+    private static void check(SchemaSet schemas, EventStreamReader.Document d, String source) throws InvalidEventException {
+        if (d.oversize()) {
+            throw new InvalidEventException("the event is " + d.size() + " bytes, more than the limit of "
+                    + Limits.DEFAULT_MAX_EVENT_BYTES, new Location(source, d.firstLine(), d.firstColumn(), null));
+        }
+        schemas.validate(d.body(), source);
+    }
+
+    /** The error of one event, its location turned into a position in the whole input. */
+    private static String describe(InvalidEventException e, EventStreamReader.Document d, String source) {
+        Location where = d.inStream(e.location(), source);
+        return where + ": " + e.problem() + (d.index() > 1 || d.firstLine() > 1 ? " [event " + d.index() + "]" : "");
+    }
+
+    private static String label(String source, EventStreamReader.Document d, boolean several) {
+        return several ? source + " event " + d.index() + " (line " + d.firstLine() + ")" : source;
+    }
+
+    /** Waits for every broker acknowledgement; names the events that were not accepted. */
+    private int awaitAll(List<CompletableFuture<Receipt>> sent, List<EventStreamReader.Document> documents, String source) {
+        int failed = 0;
+        int code = ExitCodes.OK;
+        Throwable firstFailure = null;
+        for (int i = 0; i < sent.size(); i++) {
+            try {
+                sent.get(i).join();
+            } catch (CompletionException e) {
+                failed++;
+                Throwable cause = e.getCause() == null ? e : e.getCause();
+                if (firstFailure == null) {
+                    firstFailure = cause;
+                    code = ErrorReporter.exitCode(cause);
+                }
+                EventStreamReader.Document d = documents.get(i);
+                err.println("sendevent: " + source + ":" + d.firstLine() + ": event " + d.index()
+                        + " was not accepted by the broker: " + cause.getMessage());
+            }
+        }
+        if (failed > 0) {
+            err.println("sendevent: " + failed + " of " + sent.size() + " events were not accepted");
+            return code == ExitCodes.OK ? ExitCodes.UNAVAILABLE : code;
+        }
+        if (verbose) {
+            err.println("sendevent: sent " + sent.size() + " event" + (sent.size() == 1 ? "" : "s"));
+        }
+        return ExitCodes.OK;
+    }
+
+    private static int awaitQuietly(List<CompletableFuture<Receipt>> sent) {
+        int ok = 0;
+        for (CompletableFuture<Receipt> f : sent) {
+            try {
+                f.join();
+                ok++;
+            } catch (CompletionException e) {
+                // counted as not sent
+            }
+        }
+        return ok;
+    }
+
+    private XqBus connect(SchemaSet schemas) throws Exception {
+        var options = broker.toBusOptions().schemas(schemas);
+        String src = broker.source(source);
+        if (src != null) {
+            options.source(src);
+        }
+        return XqBus.connect(options.build());
     }
 
     private void listTypes(SchemaSet schemas, String only) {

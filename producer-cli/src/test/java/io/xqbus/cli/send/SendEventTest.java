@@ -10,6 +10,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -173,6 +174,96 @@ class SendEventTest {
         assertEquals(2, r.code());
         assertTrue(r.err().contains("not-a-pair"), r.err());
         assertEquals(2, run("a.xml", "b.xml").code());
+    }
+
+    @Test
+    void aStreamOfAThousandEventsOnStdinArrivesCompleteAndInOrder() throws Exception {
+        StringBuilder in = new StringBuilder();
+        for (int i = 0; i < 1000; i++) {
+            in.append(i % 3 == 0 ? "<?xml version='1.0' encoding='UTF-8'?>\n" : "").append(GOOD.formatted("stream-" + i)).append("\n");
+        }
+        Result r = runWithStdin(in.toString(), "--broker", broker, "-");
+        assertEquals(0, r.code(), r.err());
+        Long previousSeq = null;
+        for (int i = 0; i < 1000; i++) {
+            Match m = next();
+            assertEquals("stream-" + i, m.event().value("CallerId"));
+            if (previousSeq != null) {
+                assertEquals(previousSeq + 1, m.event().seq());
+            }
+            previousSeq = m.event().seq();
+        }
+    }
+
+    @Test
+    void aFileWithOneBadEventAmongManySendsNothingAndNamesThePosition(@TempDir Path dir) throws Exception {
+        StringBuilder in = new StringBuilder();
+        for (int i = 1; i <= 20; i++) {
+            in.append(i == 13 ? GOOD.formatted("bad").replace("<Status>busy</Status>", "<Colour>red</Colour>") : GOOD.formatted("many-" + i))
+                    .append("\n");
+        }
+        Path file = Files.writeString(dir.resolve("many.xml"), in.toString());
+        Result r = run("--broker", broker, file.toString());
+        assertEquals(65, r.code(), r.err());
+        assertTrue(r.err().contains(file + ":13:"), r.err());
+        assertTrue(r.err().contains("[event 13]") && r.err().contains("/Event/PhoneStatus/Colour"), r.err());
+        assertTrue(r.err().contains("nothing sent: 1 of 20 events are invalid"), r.err());
+        Result marker = run("--broker", broker, "--type", "PhoneStatus", "CallerId=after-bad-file", "ReceiverId=2", "Status=busy");
+        assertEquals(0, marker.code(), marker.err());
+        assertEquals("after-bad-file", next().event().value("CallerId"), "no event of the bad file may have been sent");
+    }
+
+    @Test
+    void aGoodFileWithManyEventsIsSentWhole(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("three.xml"), GOOD.formatted("f1") + "\n<!-- between -->\n" + GOOD.formatted("f2") + GOOD.formatted("f3"));
+        Result r = run("--broker", broker, "-v", file.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("sent 3 events"), r.err());
+        assertEquals(List.of("f1", "f2", "f3"), List.of(next().event().value("CallerId"), next().event().value("CallerId"), next().event().value("CallerId")));
+    }
+
+    @Test
+    void stdinStopsAtTheFirstInvalidEventAndSaysHowManyWereSent() throws Exception {
+        String in = GOOD.formatted("s1") + GOOD.formatted("s2") + "\n<Event xmlns='" + NS + "'><PhoneStatus></Event>\n" + GOOD.formatted("s4");
+        Result r = runWithStdin(in, "--broker", broker, "-");
+        assertEquals(65, r.code(), r.err());
+        assertTrue(r.err().contains("<stdin>:2:"), r.err());
+        assertTrue(r.err().contains("stopped at event 3; 2 events were sent before it"), r.err());
+        assertEquals("s1", next().event().value("CallerId"));
+        assertEquals("s2", next().event().value("CallerId"));
+        Result marker = run("--broker", broker, "--type", "PhoneStatus", "CallerId=after-stdin", "ReceiverId=2", "Status=busy");
+        assertEquals(0, marker.code());
+        assertEquals("after-stdin", next().event().value("CallerId"), "s4 must not have been sent");
+    }
+
+    @Test
+    void commandLineBeatsEnvironmentBeatsConfigFile(@TempDir Path dir) throws Exception {
+        Path config = Files.writeString(dir.resolve("xqbus.properties"), "# test\nbroker = amqp://127.0.0.1:1\nsource = from-file\n");
+        Map<String, String> env = new java.util.HashMap<>(Map.of("XQBUS_CONFIG", config.toString()));
+        String[] args = {"--type", "PhoneStatus", "CallerId=precedence", "ReceiverId=2", "Status=busy"};
+        assertEquals(69, runEnv(env, args).code(), "the file's unreachable broker is used");
+        env.put("XQBUS_BROKER", broker);
+        assertEquals(0, runEnv(env, args).code(), "the environment beats the file");
+        assertEquals("from-file", next().event().source());
+        env.put("XQBUS_BROKER", "amqp://127.0.0.1:1");
+        String[] withBroker = {"--broker", broker, "--source", "from-cli", "--type", "PhoneStatus", "CallerId=p", "ReceiverId=2", "Status=busy"};
+        assertEquals(0, runEnv(env, withBroker).code(), "the command line beats the environment");
+        assertEquals("from-cli", next().event().source());
+    }
+
+    @Test
+    void aBadConfigFileIs78WithItsLine(@TempDir Path dir) throws Exception {
+        Path config = Files.writeString(dir.resolve("xqbus.properties"), "broker = amqp://x\ncolour = red\n");
+        Result r = runEnv(Map.of("XQBUS_CONFIG", config.toString()), "--type", "PhoneStatus", "CallerId=1");
+        assertEquals(78, r.code());
+        assertTrue(r.err().contains(config + ":2: unknown key 'colour'"), r.err());
+    }
+
+    static Result runEnv(Map<String, String> env, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = SendEvent.run(args, env, new ByteArrayInputStream(new byte[0]), new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Result(code, out.toString(), err.toString());
     }
 
     @Test
