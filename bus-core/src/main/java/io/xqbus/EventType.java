@@ -1,5 +1,7 @@
 package io.xqbus;
 
+import java.util.List;
+
 /**
  * An event type a schema set knows: a global element of one of its XSDs, with the file that declares it and
  * the text of its {@code xs:documentation}, so people and tools can discover what they may send.
@@ -8,7 +10,21 @@ package io.xqbus;
  * @param name          the element's local name, which is also the type name and the last part of its address
  * @param file          the XSD file that declares it
  * @param documentation the first {@code xs:documentation} of the declaration, or null
+ * @param fields        the child elements and attributes its type declares, in order
  * @since 0.1
  */
-public record EventType(String namespace, String name, String file, String documentation) {
+public record EventType(String namespace, String name, String file, String documentation, List<Field> fields) {
+
+    /**
+     * A child element or attribute the event type declares directly (nested content is shown by its type).
+     *
+     * @param name          the local name
+     * @param type          the XSD type as written ({@code xs:string}, {@code NetworkDevice}), or {@code (nested)}
+     * @param attribute     whether it is an attribute
+     * @param minOccurs     the minimum occurrences ("0" for optional)
+     * @param maxOccurs     the maximum occurrences ("unbounded" for lists)
+     * @param documentation its {@code xs:documentation}, or null
+     */
+    public record Field(String name, String type, boolean attribute, String minOccurs, String maxOccurs, String documentation) {
+    }
 }

@@ -102,9 +102,7 @@ public final class SchemaSet {
 
     /** Every event type the set declares, sorted by namespace and name. */
     public List<EventType> eventTypes() {
-        return compiled.elements().stream()
-                .map(e -> new EventType(e.namespace(), e.name(), e.file(), e.documentation()))
-                .toList();
+        return compiled.elements().stream().map(SchemaSet::eventType).toList();
     }
 
     /**
@@ -149,8 +147,13 @@ public final class SchemaSet {
 
     private EventType validate(org.xml.sax.InputSource input, String sourceName) throws InvalidEventException {
         EventParser.Parsed p = EventParser.parse(input, sourceName, Limits.DEFAULT_MAX_DEPTH, compiled, null, null);
-        ElementInfo e = compiled.element(p.namespace(), p.type());
-        return new EventType(e.namespace(), e.name(), e.file(), e.documentation());
+        return eventType(compiled.element(p.namespace(), p.type()));
+    }
+
+    private static EventType eventType(ElementInfo e) {
+        return new EventType(e.namespace(), e.name(), e.file(), e.documentation(), e.fields().stream()
+                .map(f -> new EventType.Field(f.name(), f.type(), f.attribute(), f.minOccurs(), f.maxOccurs(), f.documentation()))
+                .toList());
     }
 
     CompiledSchemaSet compiled() {

@@ -2,6 +2,7 @@ package io.xqbus;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,6 +20,9 @@ class SchemaSetTest {
     @Test
     void predefinedSetKnowsTheLineageEvents() throws Exception {
         SchemaSet s = SchemaSet.predefined();
+        EventType phone = s.eventTypes().stream().filter(t -> t.name().equals("PhoneStatus")).findFirst().orElseThrow();
+        assertEquals(List.of("CallerId", "ReceiverId", "Status"), phone.fields().stream().map(EventType.Field::name).toList());
+        assertTrue(phone.fields().stream().allMatch(f -> f.documentation() != null), "every field is documented");
         assertTrue(s.eventTypes().stream().anyMatch(t -> t.name().equals("PhoneStatus")
                 && t.namespace().equals("http://www.gonicus.de/Events") && t.documentation() != null));
         assertEquals("http://www.gonicus.de/Events", s.namespaceOf("PhoneStatus"));
@@ -38,6 +42,9 @@ class SchemaSetTest {
                 </xs:schema>""");
         SchemaSet s = SchemaSet.load(dir);
         assertEquals(2, s.eventTypes().size());
+        EventType announce = s.eventTypes().stream().filter(t -> t.name().equals("Announce")).findFirst().orElseThrow();
+        assertEquals(List.of("Id", "Device"), announce.fields().stream().map(EventType.Field::name).toList());
+        assertEquals("unbounded", announce.fields().get(1).maxOccurs());
         String xml = EventBuilder.of("urn:t", "Announce").add("Id", "a")
                 .add("Device", d -> d.attribute("kind", "nic").add("Mac", "00:11"))
                 .set("Device[2].Mac", "22:33").set("Device[2].@kind", "wifi").toXml("urn:t");

@@ -127,6 +127,7 @@ public final class CompiledSchemaSet implements PayloadSchema {
         Map<String, ElementInfo> elements = new TreeMap<>();
         Map<String, List<SchemaFile>> byNamespace = new LinkedHashMap<>();
         Map<String, SchemaFile> byUri = new LinkedHashMap<>();
+        Map<String, List<FieldInfo>> types = new LinkedHashMap<>();
         for (SchemaFile f : files) {
             byUri.put(f.uri().normalize().toString(), f);
             XsdScanner.Result scan;
@@ -137,6 +138,7 @@ public final class CompiledSchemaSet implements PayloadSchema {
                 continue;
             }
             byNamespace.computeIfAbsent(scan.targetNamespace(), k -> new ArrayList<>()).add(f);
+            scan.types().forEach((name, fields) -> types.put(key(scan.targetNamespace(), name), fields));
             for (ElementInfo e : scan.elements()) {
                 ElementInfo earlier = elements.putIfAbsent(key(e.namespace(), e.name()), e);
                 if (earlier != null) {
@@ -149,6 +151,8 @@ public final class CompiledSchemaSet implements PayloadSchema {
         if (!problems.isEmpty()) {
             throw new SchemaException(problems);
         }
+        elements.replaceAll((k, e) -> e.fields() != null ? e
+                : e.withFields(types.getOrDefault(key(e.namespace(), String.valueOf(e.typeName())), List.of())));
         if (files.isEmpty()) {
             return new CompiledSchemaSet(emptySchema(), Map.of(), List.of());
         }

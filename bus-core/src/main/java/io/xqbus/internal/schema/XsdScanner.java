@@ -25,14 +25,40 @@ final class XsdScanner {
 
     private static final String XS = "http://www.w3.org/2001/XMLSchema";
 
-    record Result(String targetNamespace, List<ElementInfo> elements) {
+    record Result(String targetNamespace, List<ElementInfo> elements, java.util.Map<String, List<FieldInfo>> types) {
+    }
+
+    /** Collects the fields of one content model: the elements and attributes declared directly in it. */
+    private static final class Container {
+        final List<FieldInfo> fields = new ArrayList<>();
+        final int depth;
+        int nesting;
+        String fieldName;
+        String fieldType;
+        boolean fieldAttribute;
+        String min;
+        String max;
+        String doc;
+
+        Container(int depth) {
+            this.depth = depth;
+        }
     }
 
     private XsdScanner() {
     }
 
+    private static String localPart(String qname) {
+        if (qname == null) {
+            return null;
+        }
+        int colon = qname.indexOf(':');
+        return colon < 0 ? qname : qname.substring(colon + 1);
+    }
+
     static Result scan(CompiledSchemaSet.SchemaFile file) throws SchemaException {
         List<ElementInfo> elements = new ArrayList<>();
+        java.util.Map<String, List<FieldInfo>> types = new java.util.LinkedHashMap<>();
         String[] tns = {null};
         DefaultHandler h = new DefaultHandler() {
             Locator locator;
@@ -43,6 +69,10 @@ final class XsdScanner {
             int docDepth;
             StringBuilder doc;
             String firstDoc;
+            String elementType;
+            Container container;
+            String containerType;      // the named complexType being read, or null for an element's anonymous one
+            Container elementFields;
 
             @Override
             public void setDocumentLocator(Locator l) {
@@ -60,12 +90,38 @@ final class XsdScanner {
                     tns[0] = t == null ? "" : t;
                 } else if (depth == 2 && XS.equals(uri) && "element".equals(local)) {
                     element = atts.getValue("name");
+                    elementType = localPart(atts.getValue("type"));
                     line = locator.getLineNumber();
                     column = locator.getColumnNumber();
                     firstDoc = null;
-                } else if (element != null && XS.equals(uri) && "documentation".equals(local) && firstDoc == null && doc == null) {
-                    doc = new StringBuilder();
-                    docDepth = depth;
+                    elementFields = null;
+                } else if (depth == 2 && XS.equals(uri) && "complexType".equals(local) && atts.getValue("name") != null) {
+                    container = new Container(depth);
+                    containerType = atts.getValue("name");
+                } else if (depth == 3 && element != null && XS.equals(uri) && "complexType".equals(local)) {
+                    container = new Container(depth);
+                    containerType = null;
+                } else if (container != null && XS.equals(uri) && ("element".equals(local) || "attribute".equals(local))) {
+                    if (container.nesting == 0) {
+                        String name = atts.getValue("name") != null ? atts.getValue("name") : localPart(atts.getValue("ref"));
+                        container.fieldName = name;
+                        container.fieldAttribute = "attribute".equals(local);
+                        String t = atts.getValue("type");
+                        container.fieldType = t != null ? t : "(nested)";
+                        container.min = container.fieldAttribute ? ("required".equals(atts.getValue("use")) ? "1" : "0")
+                                : atts.getValue("minOccurs") == null ? "1" : atts.getValue("minOccurs");
+                        container.max = container.fieldAttribute ? "1" : atts.getValue("maxOccurs") == null ? "1" : atts.getValue("maxOccurs");
+                        container.doc = null;
+                    }
+                    container.nesting++;
+                }
+                if (XS.equals(uri) && "documentation".equals(local) && doc == null) {
+                    boolean forField = container != null && container.nesting == 1 && container.doc == null;
+                    boolean forElement = element != null && firstDoc == null && (container == null || container.nesting == 0);
+                    if (forField || forElement) {
+                        doc = new StringBuilder();
+                        docDepth = depth;
+                    }
                 }
             }
 
@@ -79,11 +135,33 @@ final class XsdScanner {
             @Override
             public void endElement(String uri, String local, String qName) {
                 if (doc != null && depth == docDepth) {
-                    firstDoc = doc.toString().trim().replaceAll("\\s+", " ");
+                    String text = doc.toString().trim().replaceAll("\\s+", " ");
+                    if (container != null && container.nesting == 1) {
+                        container.doc = text;
+                    } else {
+                        firstDoc = text;
+                    }
                     doc = null;
                 }
+                if (container != null && XS.equals(uri) && ("element".equals(local) || "attribute".equals(local))) {
+                    container.nesting--;
+                    if (container.nesting == 0 && container.fieldName != null) {
+                        container.fields.add(new FieldInfo(container.fieldName, container.fieldType, container.fieldAttribute,
+                                container.min, container.max, container.doc));
+                        container.fieldName = null;
+                    }
+                }
+                if (container != null && depth == container.depth && XS.equals(uri) && "complexType".equals(local)) {
+                    if (containerType != null) {
+                        types.put(containerType, List.copyOf(container.fields));
+                    } else {
+                        elementFields = container;
+                    }
+                    container = null;
+                }
                 if (depth == 2 && element != null) {
-                    elements.add(new ElementInfo(tns[0], element, file.displayName(), line, column, firstDoc));
+                    elements.add(new ElementInfo(tns[0], element, file.displayName(), line, column, firstDoc, elementType,
+                            elementFields == null ? null : List.copyOf(elementFields.fields)));
                     element = null;
                 }
                 depth--;
@@ -101,6 +179,6 @@ final class XsdScanner {
         } catch (SAXException | IOException e) {
             throw new SchemaException(String.valueOf(e.getMessage()), new Location(file.displayName(), 0, 0, null));
         }
-        return new Result(tns[0], elements);
+        return new Result(tns[0], elements, types);
     }
 }
