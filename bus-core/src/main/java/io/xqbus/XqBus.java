@@ -1,7 +1,6 @@
 package io.xqbus;
 
 import java.io.IOException;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -19,7 +18,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.xml.sax.ContentHandler;
 import org.xml.sax.InputSource;
 
 import jakarta.jms.CompletionListener;
@@ -30,13 +28,9 @@ import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
-import net.sf.saxon.s9api.SaxonApiException;
-import net.sf.saxon.s9api.Serializer;
 import org.apache.qpid.jms.JmsConnectionFactory;
 
 import io.xqbus.internal.amqp.JmsSupport;
-import io.xqbus.internal.filter.Sandbox;
-import io.xqbus.internal.xml.EventParser;
 import io.xqbus.internal.xml.SecureXml;
 
 /**
@@ -203,69 +197,59 @@ public final class XqBus implements AutoCloseable {
      * @throws UnknownEventTypeException when no schema declares its type
      */
     public CompletableFuture<Receipt> publishAsync(byte[] xml, String sourceName) throws XqBusException {
-        Prepared p = prepare(SecureXml.bytes(xml, null), xml.length, sourceName);
+        return publishAsync(PreparedEvent.prepare(xml, sourceName, schemas, options.limits()));
+    }
+
+    /**
+     * Sends a prepared event without waiting for the broker.
+     *
+     * @see #publishAsync(byte[], String)
+     */
+    public CompletableFuture<Receipt> publishAsync(PreparedEvent event) throws XqBusException {
         CompletableFuture<Receipt> done = new CompletableFuture<>();
-        send(p, done);
+        send(event, done);
         return done;
     }
 
+    /**
+     * Publishes a prepared event and waits until the broker accepted it.
+     *
+     * @throws BrokerUnavailableException when the broker does not accept it
+     */
+    public Receipt publish(PreparedEvent event) throws XqBusException {
+        return send(event, null);
+    }
+
     private Receipt publish(InputSource input, long size, String sourceName) throws XqBusException {
-        return send(prepare(input, size, sourceName), null);
-    }
-
-    /** A validated event, its payload serialised, waiting for its envelope. */
-    private record Prepared(EventParser.Parsed parsed, String payload, String id, String source, String address) {
-    }
-
-    private Prepared prepare(InputSource input, long size, String sourceName) throws XqBusException {
         checkOpen();
-        if (size > options.limits().maxEventBytes()) {
-            throw new InvalidEventException("the event is " + size + " bytes, more than the limit of "
-                    + options.limits().maxEventBytes(), new Location(sourceName, 0, 0, null));
-        }
-        StringWriter payload = new StringWriter(256);
-        ContentHandler sink;
-        try {
-            Serializer serializer = Sandbox.processor().newSerializer(payload);
-            serializer.setOutputProperty(Serializer.Property.OMIT_XML_DECLARATION, "yes");
-            serializer.setOutputProperty(Serializer.Property.INDENT, "no");
-            sink = serializer.getContentHandler();
-        } catch (SaxonApiException e) {
-            throw new IllegalStateException("cannot create an XML serializer: " + e, e);
-        }
-        EventParser.Parsed parsed = EventParser.parse(input, sourceName, options.limits().maxDepth(), schemas.compiled(), sink, null);
-        String id = parsed.envelope().get("id");
-        if (id == null || id.isBlank()) {
-            id = UUID.randomUUID().toString();
-        }
-        String source = parsed.envelope().getOrDefault("source", options.source());
-        return new Prepared(parsed, payload.toString(), id, source, options.prefix() + "." + parsed.type());
+        return send(PreparedEvent.prepare(input, size, sourceName, schemas, options.limits()), null);
     }
 
     /** Sends a prepared event: synchronously when {@code async} is null, else completing it. */
-    private Receipt send(Prepared p, CompletableFuture<Receipt> async) throws XqBusException {
-        EventParser.Parsed parsed = p.parsed();
+    private Receipt send(PreparedEvent p, CompletableFuture<Receipt> async) throws XqBusException {
+        String source = p.source() != null ? p.source() : options.source();
+        String address = options.prefix() + "." + p.type();
         synchronized (publishLock) {
             checkOpen();
             long next = seq + 1;
             String time = TIME.format(Instant.now().truncatedTo(ChronoUnit.MILLIS));
-            String doc = envelope(parsed, p.id(), p.source(), next, time, p.payload());
-            Receipt receipt = new Receipt(p.id(), parsed.type(), parsed.namespace(), p.address(), producerId, next);
+            String doc = envelope(p, source, next, time);
+            Receipt receipt = new Receipt(p.id(), p.type(), p.namespace(), address, producerId, next);
             try {
                 if (publishSession == null) {
                     publishSession = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
                 }
                 TextMessage m = publishSession.createTextMessage(doc);
                 m.setStringProperty(PROP_ID, p.id());
-                m.setStringProperty(PROP_TYPE, parsed.type());
-                m.setStringProperty(PROP_NS, parsed.namespace());
-                m.setStringProperty(PROP_SOURCE, p.source());
+                m.setStringProperty(PROP_TYPE, p.type());
+                m.setStringProperty(PROP_NS, p.namespace());
+                m.setStringProperty(PROP_SOURCE, source);
                 m.setStringProperty(PROP_PRODUCER, producerId);
                 m.setLongProperty(PROP_SEQ, next);
                 if (async == null) {
-                    producer(p.address()).send(m);
+                    producer(address).send(m);
                 } else {
-                    producer(p.address()).send(m, new CompletionListener() {
+                    producer(address).send(m, new CompletionListener() {
                         @Override
                         public void onCompletion(jakarta.jms.Message message) {
                             async.complete(receipt);
@@ -274,13 +258,13 @@ public final class XqBus implements AutoCloseable {
                         @Override
                         public void onException(jakarta.jms.Message message, Exception e) {
                             async.completeExceptionally(e instanceof JMSException j
-                                    ? JmsSupport.map(j, "publishing to " + p.address(), options.broker(), options.user())
+                                    ? JmsSupport.map(j, "publishing to " + address, options.broker(), options.user())
                                     : e);
                         }
                     });
                 }
             } catch (JMSException e) {
-                throw JmsSupport.map(e, "publishing to " + p.address(), options.broker(), options.user());
+                throw JmsSupport.map(e, "publishing to " + address, options.broker(), options.user());
             }
             seq = next;
             return receipt;
@@ -298,20 +282,20 @@ public final class XqBus implements AutoCloseable {
     }
 
     /** The envelope of brief §2 around a serialised payload, in the payload's namespace and prefix. */
-    private String envelope(EventParser.Parsed p, String id, String source, long seq, String time, String payload) {
-        String qname = p.payloadPrefix().isEmpty() ? "Event" : p.payloadPrefix() + ":Event";
-        StringBuilder b = new StringBuilder(payload.length() + 256);
+    private String envelope(PreparedEvent p, String source, long seq, String time) {
+        String prefix = p.payloadPrefix();
+        String qname = prefix.isEmpty() ? "Event" : prefix + ":Event";
+        StringBuilder b = new StringBuilder(p.payload().length() + 256);
         b.append('<').append(qname);
         if (!p.namespace().isEmpty()) {
-            b.append(p.payloadPrefix().isEmpty() ? " xmlns" : " xmlns:" + p.payloadPrefix())
-                    .append("=\"").append(Xml.escape(p.namespace())).append('"');
+            b.append(prefix.isEmpty() ? " xmlns" : " xmlns:" + prefix).append("=\"").append(Xml.escape(p.namespace())).append('"');
         }
-        b.append(" id=\"").append(Xml.escape(id)).append('"')
+        b.append(" id=\"").append(Xml.escape(p.id())).append('"')
                 .append(" source=\"").append(Xml.escape(source)).append('"')
                 .append(" producer=\"").append(producerId).append('"')
                 .append(" seq=\"").append(seq).append('"')
                 .append(" time=\"").append(time).append("\">")
-                .append(payload)
+                .append(p.payload())
                 .append("</").append(qname).append('>');
         return b.toString();
     }

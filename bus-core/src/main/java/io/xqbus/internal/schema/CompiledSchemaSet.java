@@ -104,8 +104,15 @@ public final class CompiledSchemaSet implements PayloadSchema {
         return scored.stream().map(Scored::name).distinct().limit(3).toList();
     }
 
+    /** One validator per thread, reused: creating one costs more than validating a small event. */
+    private final ThreadLocal<ValidatorHandler> validators = ThreadLocal.withInitial(this::createValidatorHandler);
+
     @Override
     public ValidatorHandler newValidatorHandler() {
+        return validators.get();
+    }
+
+    private ValidatorHandler createValidatorHandler() {
         ValidatorHandler v = schema.newValidatorHandler();
         try {
             v.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");

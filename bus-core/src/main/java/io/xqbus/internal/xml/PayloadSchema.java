@@ -13,6 +13,6 @@ public interface PayloadSchema {
     /** Declared event names close to the given one, best first. */
     List<String> nearMatches(String namespace, String localName);
 
-    /** A fresh validator for one payload (not thread-safe). */
+    /** A validator for one payload on this thread (reused between documents; not thread-safe). */
     ValidatorHandler newValidatorHandler();
 }

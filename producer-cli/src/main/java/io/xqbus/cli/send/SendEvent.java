@@ -24,6 +24,7 @@ import io.xqbus.EventStreamReader;
 import io.xqbus.InvalidEventException;
 import io.xqbus.Limits;
 import io.xqbus.Location;
+import io.xqbus.PreparedEvent;
 import io.xqbus.UnknownEventTypeException;
 import io.xqbus.EventType;
 import io.xqbus.Receipt;
@@ -171,6 +172,7 @@ public final class SendEvent implements Callable<Integer> {
     /** A file: every event validated first; one invalid event means nothing is sent (brief §7). */
     private int sendFile(SchemaSet schemas, Path path) throws Exception {
         List<EventStreamReader.Document> documents = new ArrayList<>();
+        List<PreparedEvent> prepared = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         InvalidEventException first = null;
         try (EventStreamReader reader = new EventStreamReader(Files.newInputStream(path), Limits.DEFAULT_MAX_EVENT_BYTES)) {
@@ -178,7 +180,7 @@ public final class SendEvent implements Callable<Integer> {
                 EventStreamReader.Document d = reader.next();
                 documents.add(d);
                 try {
-                    check(schemas, d, path.toString());
+                    prepared.add(prepare(schemas, d, path.toString()));
                 } catch (InvalidEventException e) {
                     first = first == null ? e : first;
                     problems.add(describe(e, d, path.toString()));
@@ -206,9 +208,9 @@ public final class SendEvent implements Callable<Integer> {
             return ExitCodes.OK;
         }
         try (XqBus bus = connect(schemas)) {
-            List<CompletableFuture<Receipt>> sent = new ArrayList<>(documents.size());
-            for (EventStreamReader.Document d : documents) {
-                sent.add(bus.publishAsync(d.body(), label(path.toString(), d, documents.size() > 1)));
+            List<CompletableFuture<Receipt>> sent = new ArrayList<>(prepared.size());
+            for (PreparedEvent e : prepared) {
+                sent.add(bus.publishAsync(e));
             }
             return awaitAll(sent, documents, path.toString());
         }
@@ -225,16 +227,14 @@ public final class SendEvent implements Callable<Integer> {
                 EventStreamReader.Document d = reader.next();
                 seen++;
                 try {
-                    if (bus == null || d.oversize()) {
-                        check(schemas, d, "<stdin>");
-                    }
+                    PreparedEvent e = prepare(schemas, d, "<stdin>");
                     if (validateOnly) {
                         continue;
                     }
                     if (bus == null) {
                         bus = connect(schemas);
                     }
-                    sent.add(bus.publishAsync(d.body(), label("<stdin>", d, d.index() > 1)));
+                    sent.add(bus.publishAsync(e));
                     documents.add(d);
                 } catch (InvalidEventException e) {
                     int accepted = bus == null ? 0 : awaitQuietly(sent);
@@ -258,22 +258,18 @@ public final class SendEvent implements Callable<Integer> {
         }
     }
 
-    private static void check(SchemaSet schemas, EventStreamReader.Document d, String source) throws InvalidEventException {
+    private static PreparedEvent prepare(SchemaSet schemas, EventStreamReader.Document d, String source) throws InvalidEventException {
         if (d.oversize()) {
             throw new InvalidEventException("the event is " + d.size() + " bytes, more than the limit of "
-                    + Limits.DEFAULT_MAX_EVENT_BYTES, new Location(source, d.firstLine(), d.firstColumn(), null));
+                    + Limits.DEFAULT_MAX_EVENT_BYTES, new Location(source, 0, 0, null));
         }
-        schemas.validate(d.body(), source);
+        return PreparedEvent.prepare(d.body(), source, schemas, Limits.DEFAULT);
     }
 
     /** The error of one event, its location turned into a position in the whole input. */
     private static String describe(InvalidEventException e, EventStreamReader.Document d, String source) {
         Location where = d.inStream(e.location(), source);
         return where + ": " + e.problem() + (d.index() > 1 || d.firstLine() > 1 ? " [event " + d.index() + "]" : "");
-    }
-
-    private static String label(String source, EventStreamReader.Document d, boolean several) {
-        return several ? source + " event " + d.index() + " (line " + d.firstLine() + ")" : source;
     }
 
     /** Waits for every broker acknowledgement; names the events that were not accepted. */
