@@ -21,7 +21,19 @@ public interface BusListener {
     default void handlerFailed(String filter, String eventId, Throwable error) {
     }
 
-    /** The connection to the broker failed. */
+    /** The connection to the broker failed for good (a bus that does not reconnect, or gave up). */
     default void connectionLost(Throwable cause) {
+    }
+
+    /** A reconnecting bus lost its broker and is trying again, with backoff. */
+    default void connectionInterrupted(String broker) {
+    }
+
+    /** A reconnecting bus is connected again; its subscriptions resume. */
+    default void connectionRestored(String broker) {
+    }
+
+    /** An event was republished to the dead-letter address (a group subscription) and acknowledged. */
+    default void deadLettered(String eventId, String filter, String reason) {
     }
 }

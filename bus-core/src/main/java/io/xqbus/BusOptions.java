@@ -40,6 +40,7 @@ public final class BusOptions {
     private final boolean persistent;
     private final boolean validateIncoming;
     private final Duration connectTimeout;
+    private final boolean reconnect;
 
     private BusOptions(Builder b) {
         this.broker = b.broker;
@@ -53,6 +54,7 @@ public final class BusOptions {
         this.persistent = b.persistent;
         this.validateIncoming = b.validateIncoming;
         this.connectTimeout = b.connectTimeout;
+        this.reconnect = b.reconnect;
     }
 
     /** A builder with every default. */
@@ -74,6 +76,7 @@ public final class BusOptions {
         b.persistent = persistent;
         b.validateIncoming = validateIncoming;
         b.connectTimeout = connectTimeout;
+        b.reconnect = reconnect;
         return b;
     }
 
@@ -131,6 +134,11 @@ public final class BusOptions {
         return connectTimeout;
     }
 
+    /** Whether the bus reconnects for ever with backoff (long-running consumers) instead of failing fast. */
+    public boolean reconnect() {
+        return reconnect;
+    }
+
     @Override
     public String toString() {
         return "BusOptions[broker=" + broker + ", user=" + user + ", password=" + (password == null ? "none" : "***")
@@ -162,6 +170,7 @@ public final class BusOptions {
         private boolean persistent = true;
         private boolean validateIncoming;
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        private boolean reconnect;
 
         private Builder() {
         }
@@ -229,6 +238,16 @@ public final class BusOptions {
         /** How long connecting may take (default 5 s). */
         public Builder connectTimeout(Duration timeout) {
             this.connectTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /**
+         * Reconnect for ever with backoff when the broker goes away, resuming every subscription (for
+         * long-running consumers; default false: fail fast, as one-shot commands should). With a
+         * {@code failover:(…)} URI the bus also moves to the next broker of the list.
+         */
+        public Builder reconnect(boolean reconnect) {
+            this.reconnect = reconnect;
             return this;
         }
 

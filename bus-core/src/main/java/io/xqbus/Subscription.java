@@ -55,17 +55,21 @@ public final class Subscription implements AutoCloseable {
     private final XQueryEvaluator[] evaluators;
     private final MatchHandler handler;
     private final List<String> addresses;
+    private final SubscriptionOptions options;
+    private jakarta.jms.MessageProducer deadLetters;
 
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong filterErrors = new AtomicLong();
     private final AtomicLong handlerErrors = new AtomicLong();
+    private final AtomicLong deadLettered = new AtomicLong();
     private final Map<String, AtomicLong> matched = new LinkedHashMap<>();
     private volatile Thread deliveryThread;
     private volatile boolean closed;
 
     Subscription(XqBus bus, Session session, MessageConsumer consumer, List<Filter> filters, MatchHandler handler,
-                 List<String> addresses) {
+                 List<String> addresses, SubscriptionOptions options) {
+        this.options = options;
         this.bus = bus;
         this.session = session;
         this.consumer = consumer;
@@ -114,9 +118,19 @@ public final class Subscription implements AutoCloseable {
         return filterErrors.get();
     }
 
-    /** Exceptions thrown by the handler. */
+    /** Exceptions thrown by the handler (every attempt counts). */
     public long handlerErrors() {
         return handlerErrors.get();
+    }
+
+    /** Events republished to the dead-letter address (group subscriptions only). */
+    public long deadLettered() {
+        return deadLettered.get();
+    }
+
+    /** The options this subscription was made with. */
+    public SubscriptionOptions options() {
+        return options;
     }
 
     /** Whether {@link #close()} was called. */
@@ -159,6 +173,7 @@ public final class Subscription implements AutoCloseable {
             return;
         }
         received.incrementAndGet();
+        boolean atLeastOnce = options.atLeastOnce();
         Event event;
         try {
             event = toEvent(message);
@@ -170,6 +185,9 @@ public final class Subscription implements AutoCloseable {
                 bus.options().listener().eventRejected(id, e);
             } catch (RuntimeException ignored) {
                 // listeners must not throw
+            }
+            if (atLeastOnce && deadLetter(message, id, null, "not an acceptable event: " + e.getMessage(), 0)) {
+                commit();
             }
             return;
         }
@@ -194,18 +212,133 @@ public final class Subscription implements AutoCloseable {
             }
             if (match) {
                 matched.get(filter.name()).incrementAndGet();
-                try {
-                    handler.onMatch(new Match(filter.name(), event, result));
-                } catch (Exception | LinkageError e) {
-                    handlerErrors.incrementAndGet();
-                    LOG.warn("handler failed on event {} (filter {}): {}", event.id(), filter.name(), e.toString());
-                    try {
-                        bus.options().listener().handlerFailed(filter.name(), event.id(), e);
-                    } catch (RuntimeException ignored) {
-                        // listeners must not throw
+                Match m = new Match(filter.name(), event, result);
+                Throwable failure = atLeastOnce ? handleWithRetries(m) : handleOnce(m);
+                if (failure != null && atLeastOnce) {
+                    if (closed) {
+                        rollback();   // stopping: leave the event to the broker, another member or the next start retries it
+                        return;
+                    }
+                    if (!deadLetter(message, event.id(), filter.name(), "the handler failed " + options.maxAttempts()
+                            + " time(s): " + failure, options.maxAttempts())) {
+                        return;   // rolled back: the broker redelivers the event
                     }
                 }
             }
+        }
+        if (atLeastOnce) {
+            commit();
+        }
+    }
+
+    private Throwable handleOnce(Match m) {
+        try {
+            handler.onMatch(m);
+            return null;
+        } catch (Exception | LinkageError e) {
+            handlerErrors.incrementAndGet();
+            LOG.warn("handler failed on event {} (filter {}): {}", m.event().id(), m.filter(), e.toString());
+            try {
+                bus.options().listener().handlerFailed(m.filter(), m.event().id(), e);
+            } catch (RuntimeException ignored) {
+                // listeners must not throw
+            }
+            return e;
+        }
+    }
+
+    /** Runs the handler until it succeeds or the attempts are used up, backing off between attempts. */
+    private Throwable handleWithRetries(Match m) {
+        long delay = options.backoff().toMillis();
+        Throwable last = null;
+        for (int attempt = 1; attempt <= options.maxAttempts(); attempt++) {
+            last = handleOnce(m);
+            if (last == null) {
+                return null;
+            }
+            if (attempt < options.maxAttempts() && !closed) {
+                try {
+                    Thread.sleep(delay);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return last;
+                }
+                delay = Math.min(delay * 2, options.maxBackoff().toMillis());
+            }
+            if (closed) {
+                return last;
+            }
+        }
+        return last;
+    }
+
+    /**
+     * Republishes the message as it arrived to the dead-letter address, with why; part of the transaction.
+     *
+     * @return false when that failed and the transaction was rolled back
+     */
+    private boolean deadLetter(Message original, String eventId, String filter, String reason, int attempts) {
+        try {
+            Message copy;
+            if (original instanceof TextMessage t) {
+                copy = session.createTextMessage(t.getText());
+            } else if (original instanceof BytesMessage b) {
+                b.reset();
+                long length = b.getBodyLength();
+                byte[] body = new byte[(int) Math.min(length, bus.options().limits().maxEventBytes())];
+                b.readBytes(body);
+                jakarta.jms.BytesMessage out = session.createBytesMessage();
+                out.writeBytes(body);
+                copy = out;
+            } else {
+                copy = session.createTextMessage("");
+            }
+            for (var names = original.getPropertyNames(); names.hasMoreElements(); ) {
+                String name = (String) names.nextElement();
+                if (name.startsWith("xqbus_") && !name.startsWith("xqbus_dl_")) {
+                    copy.setObjectProperty(name, original.getObjectProperty(name));
+                }
+            }
+            copy.setStringProperty(SubscriptionOptions.PROP_DL_REASON, reason.length() > 2000 ? reason.substring(0, 2000) + "…" : reason);
+            if (filter != null) {
+                copy.setStringProperty(SubscriptionOptions.PROP_DL_FILTER, filter);
+            }
+            copy.setStringProperty(SubscriptionOptions.PROP_DL_ADDRESS, address(original));
+            copy.setStringProperty(SubscriptionOptions.PROP_DL_TIME, java.time.Instant.now().toString());
+            copy.setIntProperty(SubscriptionOptions.PROP_DL_ATTEMPTS, attempts);
+            if (deadLetters == null) {
+                deadLetters = session.createProducer(session.createQueue(SubscriptionOptions.DEAD_LETTER_ADDRESS));
+                deadLetters.setDeliveryMode(jakarta.jms.DeliveryMode.PERSISTENT);
+            }
+            deadLetters.send(copy);
+            deadLettered.incrementAndGet();
+            LOG.warn("dead-lettered event {}{}: {}", eventId, filter == null ? "" : " (filter " + filter + ")", reason);
+            try {
+                bus.options().listener().deadLettered(eventId, filter, reason);
+            } catch (RuntimeException ignored) {
+                // listeners must not throw
+            }
+            return true;
+        } catch (JMSException e) {
+            LOG.error("cannot dead-letter event {}: {}; it stays unacknowledged and will be redelivered", eventId, e.getMessage());
+            rollback();
+            return false;
+        }
+    }
+
+    private void commit() {
+        try {
+            session.commit();
+        } catch (JMSException e) {
+            LOG.warn("could not acknowledge (the broker will redeliver): {}", e.getMessage());
+        }
+    }
+
+    private void rollback() {
+        try {
+            session.rollback();
+        } catch (JMSException e) {
+            LOG.debug("rollback: {}", e.getMessage());
         }
     }
 

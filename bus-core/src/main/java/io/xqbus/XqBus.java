@@ -98,7 +98,8 @@ public final class XqBus implements AutoCloseable {
     public static XqBus connect(BusOptions options) throws XqBusException {
         Objects.requireNonNull(options, "options");
         SchemaSet schemas = options.schemas() != null ? options.schemas() : SchemaSet.predefined();
-        String uri = JmsSupport.withDefaults(options.broker(), options.connectTimeout(), PREFETCH);
+        String base = options.reconnect() ? JmsSupport.reconnecting(options.broker()) : options.broker();
+        String uri = JmsSupport.withDefaults(base, options.connectTimeout(), PREFETCH);
         JmsConnectionFactory factory;
         try {
             factory = new JmsConnectionFactory(uri);
@@ -113,6 +114,8 @@ public final class XqBus implements AutoCloseable {
         Connection connection = null;
         try {
             connection = factory.createConnection();
+            ReconnectCounter counter = new ReconnectCounter(options);
+            ((org.apache.qpid.jms.JmsConnection) connection).addConnectionListener(counter);
             connection.setExceptionListener(e -> {
                 LOG.warn("connection to {} failed: {}", JmsSupport.redact(options.broker()), e.getMessage());
                 try {
@@ -122,11 +125,75 @@ public final class XqBus implements AutoCloseable {
                 }
             });
             connection.start();
+            XqBus bus = new XqBus(options, schemas, connection);
+            bus.reconnects = counter;
+            return bus;
         } catch (JMSException e) {
             closeQuietly(connection);
             throw JmsSupport.map(e, "connecting", options.broker(), options.user());
         }
-        return new XqBus(options, schemas, connection);
+    }
+
+    private ReconnectCounter reconnects;
+
+    /** How often a reconnecting bus lost and regained its broker. */
+    public long reconnects() {
+        return reconnects == null ? 0 : reconnects.restored.get();
+    }
+
+    /** Counts and reports interruptions and restorations of a failover connection. */
+    private static final class ReconnectCounter implements org.apache.qpid.jms.JmsConnectionListener {
+        final java.util.concurrent.atomic.AtomicLong restored = new java.util.concurrent.atomic.AtomicLong();
+        private final BusOptions options;
+
+        ReconnectCounter(BusOptions options) {
+            this.options = options;
+        }
+
+        @Override
+        public void onConnectionEstablished(java.net.URI remoteURI) {
+        }
+
+        @Override
+        public void onConnectionFailure(Throwable error) {
+        }
+
+        @Override
+        public void onConnectionInterrupted(java.net.URI remoteURI) {
+            LOG.warn("lost the broker at {}; reconnecting with backoff", JmsSupport.redact(String.valueOf(remoteURI)));
+            try {
+                options.listener().connectionInterrupted(JmsSupport.redact(String.valueOf(remoteURI)));
+            } catch (RuntimeException ignored) {
+                // listeners must not throw
+            }
+        }
+
+        @Override
+        public void onConnectionRestored(java.net.URI remoteURI) {
+            restored.incrementAndGet();
+            LOG.warn("reconnected to {}; subscriptions resume", JmsSupport.redact(String.valueOf(remoteURI)));
+            try {
+                options.listener().connectionRestored(JmsSupport.redact(String.valueOf(remoteURI)));
+            } catch (RuntimeException ignored) {
+                // listeners must not throw
+            }
+        }
+
+        @Override
+        public void onInboundMessage(org.apache.qpid.jms.message.JmsInboundMessageDispatch envelope) {
+        }
+
+        @Override
+        public void onSessionClosed(jakarta.jms.Session session, Throwable cause) {
+        }
+
+        @Override
+        public void onConsumerClosed(jakarta.jms.MessageConsumer consumer, Throwable cause) {
+        }
+
+        @Override
+        public void onProducerClosed(jakarta.jms.MessageProducer producer, Throwable cause) {
+        }
     }
 
     /**
@@ -324,6 +391,18 @@ public final class XqBus implements AutoCloseable {
      * @throws BrokerUnavailableException when the broker refuses the subscription
      */
     public Subscription subscribe(List<Filter> filters, MatchHandler handler) throws XqBusException {
+        return subscribe(filters, handler, SubscriptionOptions.DEFAULT);
+    }
+
+    /**
+     * Subscribes filters with options: a durable or shared consumer group, at least once, with retries and
+     * dead-lettering (see {@link SubscriptionOptions}).
+     *
+     * @throws BrokerUnavailableException when the broker refuses the subscription
+     * @see #subscribe(List, MatchHandler)
+     */
+    public Subscription subscribe(List<Filter> filters, MatchHandler handler, SubscriptionOptions subscriptionOptions)
+            throws XqBusException {
         checkOpen();
         if (filters.isEmpty()) {
             throw new IllegalArgumentException("a subscription needs at least one filter");
@@ -332,9 +411,16 @@ public final class XqBus implements AutoCloseable {
         String address = options.prefix() + ".#";
         Session session = null;
         try {
-            session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            MessageConsumer consumer = session.createConsumer(session.createTopic(address));
-            Subscription s = new Subscription(this, session, consumer, List.copyOf(filters), handler, List.of(address));
+            boolean transacted = subscriptionOptions.atLeastOnce();
+            session = transacted ? connection.createSession(true, Session.SESSION_TRANSACTED)
+                    : connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            jakarta.jms.Topic topic = session.createTopic(address);
+            String group = subscriptionOptions.group();
+            MessageConsumer consumer = group == null ? session.createConsumer(topic)
+                    : subscriptionOptions.durable() ? session.createSharedDurableConsumer(topic, group)
+                    : session.createSharedConsumer(topic, group);
+            Subscription s = new Subscription(this, session, consumer, List.copyOf(filters), handler, List.of(address),
+                    subscriptionOptions);
             consumer.setMessageListener(s::onMessage);
             subscriptions.add(s);
             return s;
@@ -347,6 +433,30 @@ public final class XqBus implements AutoCloseable {
                 }
             }
             throw JmsSupport.map(e, "subscribing to " + address, options.broker(), options.user());
+        }
+    }
+
+    /**
+     * Deletes a durable consumer group and the events it holds. Stopping members never does this.
+     *
+     * @throws BrokerUnavailableException when the broker refuses, for example while a member is still attached
+     */
+    public void unsubscribe(String group) throws XqBusException {
+        checkOpen();
+        Session session = null;
+        try {
+            session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            session.unsubscribe(group);
+        } catch (JMSException e) {
+            throw JmsSupport.map(e, "deleting the consumer group " + group, options.broker(), options.user());
+        } finally {
+            if (session != null) {
+                try {
+                    session.close();
+                } catch (JMSException ignored) {
+                    // nothing more to do
+                }
+            }
         }
     }
 

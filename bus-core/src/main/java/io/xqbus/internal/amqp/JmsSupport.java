@@ -42,11 +42,28 @@ public final class JmsSupport {
         }
         if (!uri.contains("jms.prefetchPolicy.")) {
             append(b, "jms.prefetchPolicy.all=" + prefetch);
+            // durable group members hold few messages each: a crashed one delays little, a new one gets work at once
+            append(b, "jms.prefetchPolicy.durableTopicPrefetch=" + Math.min(prefetch, 10));
         }
         if (!uri.contains("jms.requestTimeout=")) {
             append(b, "jms.requestTimeout=" + Math.max(ms, 10_000));
         }
         return b.toString();
+    }
+
+    /**
+     * For long-running consumers: a URI that reconnects for ever with backoff (qpid-jms failover, which also
+     * restores sessions and consumers). A {@code failover:} URI is kept as given.
+     */
+    public static String reconnecting(String uri) {
+        if (uri.startsWith("failover:")) {
+            return uri;
+        }
+        int query = uri.indexOf('?');
+        String base = query < 0 ? uri : uri.substring(0, query);
+        String transport = query < 0 ? "" : uri.substring(query);
+        return "failover:(" + base + transport + ")?failover.maxReconnectAttempts=-1&failover.initialReconnectDelay=100"
+                + "&failover.maxReconnectDelay=5000&failover.useReconnectBackOff=true&failover.warnAfterReconnectAttempts=10";
     }
 
     private static void append(StringBuilder uri, String option) {
