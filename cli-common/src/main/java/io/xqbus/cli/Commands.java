@@ -36,6 +36,7 @@ public final class Commands {
     public static void quietLogging() {
         setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         setIfAbsent("org.slf4j.simpleLogger.log.org.apache.qpid", "off");   // our own one-line errors say it
+        setIfAbsent("org.slf4j.simpleLogger.log.org.apache.qpid.jms.provider.failover", "warn");   // a daemon's reconnect attempts
         setIfAbsent("org.slf4j.simpleLogger.logFile", "System.err");
         setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
         setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSZ");

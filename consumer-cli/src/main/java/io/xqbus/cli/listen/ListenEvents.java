@@ -6,16 +6,19 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import picocli.CommandLine;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -23,10 +26,12 @@ import picocli.CommandLine.Option;
 import io.xqbus.BrokerUnavailableException;
 import io.xqbus.BusListener;
 import io.xqbus.Filter;
+import io.xqbus.FilterCompileException;
 import io.xqbus.Location;
 import io.xqbus.Match;
 import io.xqbus.SchemaSet;
 import io.xqbus.Subscription;
+import io.xqbus.SubscriptionOptions;
 import io.xqbus.XqBus;
 import io.xqbus.cli.BrokerOptions;
 import io.xqbus.cli.CliError;
@@ -35,34 +40,37 @@ import io.xqbus.cli.Durations;
 import io.xqbus.cli.ExitCodes;
 
 /**
- * The {@code listenevents} command (brief §7): subscribes XQuery filters and prints each match on one line.
- * Once subscribed it writes {@code listening on …} to stderr, so scripts know when to send. It ends on
- * Ctrl-C, after {@code --count} matches, or at {@code --timeout}.
+ * The {@code listenevents} command (brief §7, §8): subscribes XQuery filters and acts on each match.
+ *
+ * <p><b>One-shot</b> (with {@code --count} or {@code --timeout}): prints matches, fails fast (exit 69) when
+ * the broker cannot be reached or goes away. <b>Daemon</b> (neither): runs until SIGTERM or Ctrl-C,
+ * reconnects for ever with backoff, logs a status line periodically and on SIGUSR1. With {@code --durable}
+ * or {@code --shared} it joins a consumer group and is at least once: an event is acknowledged only after
+ * every matching action succeeded; failing actions are retried, then the event is dead-lettered.
  */
 @Command(name = "listenevents", mixinStandardHelpOptions = true, version = "listenevents (xqbus) 0.1.0",
         sortOptions = false, usageHelpAutoWidth = true,
-        description = {"Subscribe XQuery filters to the bus and print every event they match.", ""},
+        description = {"Subscribe XQuery filters to the bus and act on every event they match.", ""},
         footer = {"", "Examples:",
                 "  listenevents --query \"declare namespace f='http://www.gonicus.de/Events'; /f:Event/f:PhoneStatus[f:Status='busy']\"",
                 "  listenevents --query-file busy.xq --count 1 --timeout 30s",
                 "  listenevents --format ndjson --query 'declare variable $type external; $type' | jq .",
+                "  listenevents --config /etc/xqbus/alerts.conf --durable alerts",
+                "  listenevents --unsubscribe alerts",
                 "", ExitCodes.HELP})
 public final class ListenEvents implements Callable<Integer> {
 
     @Mixin
     BrokerOptions broker = new BrokerOptions();
 
-    @ArgGroup(exclusive = false, multiplicity = "1..*")
-    List<QueryOption> queries = new ArrayList<>();
+    @Option(names = "--query", paramLabel = "XQUERY", description = "An XQuery filter whose matches are printed (repeatable).")
+    List<String> queries = new ArrayList<>();
 
-    /** One filter: inline text or a file. */
-    static final class QueryOption {
-        @Option(names = "--query", paramLabel = "XQUERY", description = "An XQuery filter (repeatable).")
-        String text;
+    @Option(names = "--query-file", paramLabel = "FILE", description = "A file holding an XQuery filter (repeatable).")
+    List<Path> queryFiles = new ArrayList<>();
 
-        @Option(names = "--query-file", paramLabel = "FILE", description = "A file holding an XQuery filter (repeatable).")
-        Path file;
-    }
+    @Option(names = "--config", paramLabel = "FILE", description = "Named filters with actions (print, append, exec); see README.md.")
+    Path config;
 
     @Option(names = "--count", paramLabel = "N", description = "Exit after N matches (each filter match counts one).")
     Long count;
@@ -75,6 +83,23 @@ public final class ListenEvents implements Callable<Integer> {
     @Option(names = "--format", paramLabel = "FORMAT", description = "xml (default: the result on one line) or ndjson (one JSON object per match).")
     OutputFormat format = OutputFormat.xml;
 
+    @Option(names = "--durable", paramLabel = "NAME",
+            description = "Join the durable consumer group NAME: events wait while no member runs; members share them; at least once.")
+    String durable;
+
+    @Option(names = "--shared", paramLabel = "NAME", description = "Join the shared (non-durable) consumer group NAME; at least once.")
+    String shared;
+
+    @Option(names = "--unsubscribe", paramLabel = "NAME", description = "Delete the durable consumer group NAME and the events it holds, then exit.")
+    String unsubscribe;
+
+    @Option(names = "--attempts", paramLabel = "N", description = "Attempts of a failing action before the event is dead-lettered (default 5).")
+    int attempts = SubscriptionOptions.DEFAULT_MAX_ATTEMPTS;
+
+    @Option(names = "--status-interval", paramLabel = "DURATION", converter = Durations.class,
+            description = "How often the daemon logs its status line (default 60s; 0 turns it off).")
+    Duration statusInterval = Duration.ofSeconds(60);
+
     @Option(names = {"-v", "--verbose"}, description = "Show stack traces on errors.")
     boolean verbose;
 
@@ -82,6 +107,7 @@ public final class ListenEvents implements Callable<Integer> {
     private final PrintWriter out;
     private final PrintWriter err;
     private final CountDownLatch stop = new CountDownLatch(1);
+    private final CountDownLatch finished = new CountDownLatch(1);
 
     ListenEvents(Map<String, String> env, PrintWriter out, PrintWriter err) {
         this.env = env;
@@ -93,81 +119,182 @@ public final class ListenEvents implements Callable<Integer> {
         Commands.quietLogging();
         PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), false);
         PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
-        System.exit(run(args, System.getenv(), out, err));
+        ListenEvents command = new ListenEvents(System.getenv(), out, err);
+        Thread hook = new Thread(() -> {
+            command.requestStop();
+            try {
+                // finish the actions in flight, acknowledge, close; then end with 0 (brief: SIGTERM is a clean stop)
+                command.finished.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+            out.flush();
+            err.flush();
+            Runtime.getRuntime().halt(ExitCodes.OK);
+        }, "listenevents-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        int code = command.execute(args);
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            return;   // the hook ends the JVM
+        }
+        System.exit(code);
     }
 
     /** Runs the command as {@code main} would and returns its exit code (for tests and embedding). */
     public static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
+        return new ListenEvents(env, out, err).execute(args);
+    }
+
+    /** Starts the command on another thread (for tests and embedding); stop it with {@link Running#stop()}. */
+    static Running start(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
         ListenEvents command = new ListenEvents(env, out, err);
-        CommandLine cl = Commands.configure(command, "listenevents", out, err, () -> command.verbose);
+        return new Running(command, CompletableFuture.supplyAsync(() -> command.execute(args)));
+    }
+
+    /** A command started with {@link #start}. */
+    record Running(ListenEvents command, CompletableFuture<Integer> exit) {
+        /** Stops it as SIGTERM would and returns its exit code. */
+        int stop() throws Exception {
+            command.requestStop();
+            return exit.get(60, TimeUnit.SECONDS);
+        }
+    }
+
+    private int execute(String[] args) {
+        CommandLine cl = Commands.configure(this, "listenevents", out, err, () -> verbose);
         int code = cl.execute(args);
         out.flush();
         err.flush();
+        finished.countDown();
         return code;
     }
 
-    /** Asks a running command to stop, as Ctrl-C does (for embedding and tests). */
+    /** Asks a running command to stop, as SIGTERM does. */
     void requestStop() {
         stop.countDown();
     }
 
     @Override
     public Integer call() throws Exception {
+        broker.settings(env);
+        if (unsubscribe != null) {
+            try (XqBus bus = XqBus.connect(broker.toBusOptions().build())) {
+                bus.unsubscribe(unsubscribe);
+            }
+            err.println("listenevents: deleted the consumer group " + unsubscribe);
+            return ExitCodes.OK;
+        }
+        if (durable != null && shared != null) {
+            throw new CliError(ExitCodes.USAGE, "give --durable or --shared, not both");
+        }
         if (count != null && count < 1) {
             throw new CliError(ExitCodes.USAGE, "--count must be at least 1");
         }
-        List<Filter> filters = compileFilters();
-        broker.settings(env);
+        if (attempts < 1) {
+            throw new CliError(ExitCodes.USAGE, "--attempts must be at least 1");
+        }
+        MatchPrinter printer = new MatchPrinter(format, out);
+        Map<String, Action> actions = new LinkedHashMap<>();
+        List<Filter> filters = compileFilters(printer, actions);
+        if (filters.isEmpty()) {
+            throw new CliError(ExitCodes.USAGE, "no filter: give --query, --query-file or --config",
+                    "listenevents --query '.' prints every event");
+        }
         String schemasOption = broker.schemas();
         SchemaSet schemas = schemasOption == null ? null : SchemaSet.fromOption(schemasOption);
+        boolean oneShot = count != null || timeout != null;
 
         AtomicReference<Throwable> connectionFailure = new AtomicReference<>();
-        var options = broker.toBusOptions().listener(new BusListener() {
+        var options = broker.toBusOptions().reconnect(!oneShot).listener(new BusListener() {
             @Override
             public void connectionLost(Throwable cause) {
-                connectionFailure.compareAndSet(null, cause);
-                stop.countDown();
+                if (oneShot) {
+                    connectionFailure.compareAndSet(null, cause);
+                    stop.countDown();
+                }
             }
         });
         if (schemas != null) {
             options.schemas(schemas).validateIncoming(true);
         }
-        MatchPrinter printer = new MatchPrinter(format, out);
-        AtomicLong printed = new AtomicLong();
-        Thread hook = new Thread(stop::countDown, "listenevents-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
+        SubscriptionOptions.Builder group = SubscriptionOptions.builder().maxAttempts(attempts);
+        if (durable != null) {
+            group.durable(durable);
+        } else if (shared != null) {
+            group.shared(shared);
+        }
+        AtomicLong matches = new AtomicLong();
+        ScheduledExecutorService status = null;
         try (XqBus bus = XqBus.connect(options.build())) {
             Subscription subscription = bus.subscribe(filters, match -> {
-                long n = printed.incrementAndGet();
-                if (count != null && n > count) {
+                if (count != null && matches.get() >= count) {
                     return;
                 }
-                print(printer, match);
-                if (count != null && n >= count) {
+                actions.get(match.filter()).run(match);
+                if (count != null && matches.incrementAndGet() >= count) {
                     stop.countDown();
                 }
-            });
+            }, group.build());
             err.println("listening on " + String.join(", ", subscription.addresses()) + " (" + filters.size() + " filter"
-                    + (filters.size() == 1 ? "" : "s") + ")");
+                    + (filters.size() == 1 ? "" : "s") + (durable != null ? ", durable group " + durable : "")
+                    + (shared != null ? ", shared group " + shared : "") + ")");
             err.flush();
+            if (!oneShot) {
+                status = startStatus(bus, subscription);
+            }
             boolean stopped = timeout == null ? await() : stop.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
             subscription.close();
+            if (!oneShot) {
+                err.println("listenevents: stopped; " + status(bus, subscription));
+            }
             if (connectionFailure.get() != null) {
                 throw new BrokerUnavailableException("the connection to the broker was lost: " + connectionFailure.get().getMessage(),
                         new Location(broker.broker(), 0, 0, null), connectionFailure.get());
             }
-            if (!stopped && count != null && printed.get() < count) {
-                err.println("listenevents: timed out after " + timeout + " with " + printed.get() + " of " + count + " matches");
+            if (!stopped && count != null && matches.get() < count) {
+                err.println("listenevents: timed out after " + timeout + " with " + matches.get() + " of " + count + " matches");
                 return ExitCodes.TEMPFAIL;
             }
             return ExitCodes.OK;
         } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the JVM is exiting because of Ctrl-C; that is how we got here
+            if (status != null) {
+                status.shutdownNow();
             }
         }
+    }
+
+    private ScheduledExecutorService startStatus(XqBus bus, Subscription subscription) {
+        ScheduledExecutorService status = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "listenevents-status");
+            t.setDaemon(true);
+            return t;
+        });
+        Runnable line = () -> {
+            err.println("listenevents: status: " + status(bus, subscription));
+            err.flush();
+        };
+        if (!statusInterval.isZero()) {
+            status.scheduleAtFixedRate(line, statusInterval.toMillis(), statusInterval.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        StatusSignal.install(() -> status.execute(line));
+        return status;
+    }
+
+    static String status(XqBus bus, Subscription s) {
+        StringBuilder b = new StringBuilder();
+        b.append("received=").append(s.received()).append(" matched={");
+        int i = 0;
+        for (Filter f : s.filters()) {
+            b.append(i++ == 0 ? "" : ", ").append(f.name()).append('=').append(s.matched(f.name()));
+        }
+        b.append("} filter-errors=").append(s.filterErrors())
+                .append(" rejected=").append(s.rejected())
+                .append(" failed-actions=").append(s.handlerErrors())
+                .append(" dead-lettered=").append(s.deadLettered())
+                .append(" reconnects=").append(bus.reconnects());
+        return b.toString();
     }
 
     private boolean await() throws InterruptedException {
@@ -175,25 +302,44 @@ public final class ListenEvents implements Callable<Integer> {
         return true;
     }
 
-    private synchronized void print(MatchPrinter printer, Match match) {
-        printer.print(match);
-        out.flush();
-    }
-
-    private List<Filter> compileFilters() throws Exception {
+    private List<Filter> compileFilters(MatchPrinter printer, Map<String, Action> actions) throws Exception {
         List<Filter> filters = new ArrayList<>();
-        int n = 0;
-        for (QueryOption q : queries) {
-            if (q.text != null) {
-                filters.add(Filter.compile("query" + (++n), q.text));
-            }
-            if (q.file != null) {
-                if (!q.file.toFile().isFile()) {
-                    throw new CliError(ExitCodes.NO_INPUT, q.file + ": no such query file");
+        PrintAction print = new PrintAction(printer);
+        if (config != null) {
+            DaemonConfig c = DaemonConfig.read(config);
+            for (DaemonConfig.FilterSpec spec : c.filters()) {
+                Filter f;
+                try {
+                    f = spec.queryFile() != null ? Filter.compile(spec.name(), spec.queryFile()) : Filter.compile(spec.name(), spec.query());
+                } catch (FilterCompileException e) {
+                    throw c.relocate(spec, e);
                 }
-                String name = q.file.getFileName().toString().replaceFirst("\\.[^.]*$", "");
-                filters.add(Filter.compile(name, q.file));
+                filters.add(f);
+                String[] verb = spec.action().split("\\s+", 2);
+                actions.put(spec.name(), switch (verb[0]) {
+                    case "append" -> new AppendAction(c.file().toAbsolutePath().getParent().resolve(verb[1].strip()), printer);
+                    case "exec" -> new ExecAction(verb[1].strip(), spec.timeout());
+                    default -> print;
+                });
             }
+        }
+        int n = 0;
+        for (String q : queries) {
+            Filter f = Filter.compile("query" + (++n), q);
+            filters.add(f);
+            actions.put(f.name(), print);
+        }
+        for (Path file : queryFiles) {
+            if (!file.toFile().isFile()) {
+                throw new CliError(ExitCodes.NO_INPUT, file + ": no such query file");
+            }
+            String name = file.getFileName().toString().replaceFirst("\\.[^.]*$", "");
+            if (actions.containsKey(name)) {
+                throw new CliError(ExitCodes.USAGE, "two filters are named " + name, "rename one of the query files");
+            }
+            Filter f = Filter.compile(name, file);
+            filters.add(f);
+            actions.put(f.name(), print);
         }
         return filters;
     }

@@ -20,7 +20,7 @@ import io.xqbus.Match;
  * Prints matches as brief §7 says: {@code xml} puts each result on one line (whitespace-only text nodes
  * dropped, newlines inside text escaped as {@code &#10;}); {@code ndjson} writes one JSON object per match
  * with the envelope fields, the filter name and the result (a string, or an array of strings for several
- * items). Not thread-safe; the caller serialises calls.
+ * items). Thread-safe.
  */
 final class MatchPrinter {
 
@@ -33,14 +33,20 @@ final class MatchPrinter {
         this.out = out;
     }
 
-    void print(Match match) {
+    /** Prints one match and flushes; thread-safe. */
+    synchronized void printAndFlush(Match match) {
+        out.println(format(match));
+        out.flush();
+    }
+
+    /** The line for one match. */
+    synchronized String format(Match match) {
         List<String> items = new ArrayList<>();
         for (XdmItem item : match.result()) {
             items.add(oneLine(item));
         }
         if (format == OutputFormat.xml) {
-            out.println(String.join(" ", items));
-            return;
+            return String.join(" ", items);
         }
         Event e = match.event();
         StringBuilder b = new StringBuilder(256).append('{');
@@ -65,7 +71,7 @@ final class MatchPrinter {
             }
             b.append(']');
         }
-        out.println(b.append('}'));
+        return b.append('}').toString();
     }
 
     private String oneLine(XdmItem item) {

@@ -136,9 +136,26 @@ class ListenEventsTest {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        Running r = new Running("--broker", "amqp://127.0.0.1:" + port, "--query", "true()");
+        Running r = new Running("--broker", "amqp://127.0.0.1:" + port, "--timeout", "30s", "--query", "true()");
         assertEquals(69, r.exitCode());
         assertTrue(r.err.toString().contains("127.0.0.1:" + port), r.err.toString());
+    }
+
+    @Test
+    void aConfigFileWithAnUnknownKeyIs78WithItsLine(@TempDir Path dir) throws Exception {
+        Path config = Files.writeString(dir.resolve("daemon.conf"), "[filter a]\nquery = true()\ncolour = red\n");
+        Running r = new Running("--broker", broker, "--config", config.toString());
+        assertEquals(78, r.exitCode());
+        assertTrue(r.err.toString().contains(config + ":3: unknown key 'colour'"), r.err.toString());
+    }
+
+    @Test
+    void aBrokenQueryInTheConfigFileIs65WithItsLineInTheFile(@TempDir Path dir) throws Exception {
+        Path config = Files.writeString(dir.resolve("daemon.conf"),
+                "# alerts\n[filter ok]\nquery = true()\n\n[filter broken]\nquery = declare namespace f='x';\n    /f:Event[\n");
+        Running r = new Running("--broker", broker, "--config", config.toString());
+        assertEquals(65, r.exitCode());
+        assertTrue(r.err.toString().contains(config + ":7:") && r.err.toString().contains("XPST0003"), r.err.toString());
     }
 
     @Test

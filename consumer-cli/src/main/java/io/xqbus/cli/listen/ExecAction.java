@@ -1,0 +1,97 @@
+package io.xqbus.cli.listen;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.xqbus.Event;
+import io.xqbus.Match;
+
+/**
+ * Runs {@code sh -c COMMAND} per match (brief §7): the event document on stdin, the envelope fields in
+ * environment variables ({@code XQBUS_ID}, {@code XQBUS_TYPE}, {@code XQBUS_NS}, {@code XQBUS_SOURCE},
+ * {@code XQBUS_PRODUCER}, {@code XQBUS_SEQ}, {@code XQBUS_TIME}, {@code XQBUS_ADDRESS}, {@code XQBUS_FILTER})
+ * — never substituted into the command text. A non-zero exit, or running longer than the time limit (the
+ * process is then killed), fails the action. Its stdout and stderr go to the daemon's stderr.
+ */
+final class ExecAction implements Action {
+
+    private final String command;
+    private final Duration timeLimit;
+
+    ExecAction(String command, Duration timeLimit) {
+        this.command = command;
+        this.timeLimit = timeLimit;
+    }
+
+    @Override
+    public void run(Match match) throws Exception {
+        Event e = match.event();
+        ProcessBuilder pb = new ProcessBuilder("sh", "-c", command);
+        Map<String, String> env = pb.environment();
+        put(env, "XQBUS_ID", e.id());
+        put(env, "XQBUS_TYPE", e.type());
+        put(env, "XQBUS_NS", e.namespace());
+        put(env, "XQBUS_SOURCE", e.source());
+        put(env, "XQBUS_PRODUCER", e.producer());
+        put(env, "XQBUS_SEQ", e.seq() == null ? null : e.seq().toString());
+        put(env, "XQBUS_TIME", e.time());
+        put(env, "XQBUS_ADDRESS", e.address());
+        put(env, "XQBUS_FILTER", match.filter());
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        Thread output = new Thread(() -> copy(p.getInputStream()), "exec-output");
+        output.setDaemon(true);
+        output.start();
+        try (OutputStream stdin = p.getOutputStream()) {
+            stdin.write(e.xml().getBytes(StandardCharsets.UTF_8));
+        } catch (IOException ignored) {
+            // the command need not read its stdin
+        }
+        if (!p.waitFor(timeLimit.toMillis(), TimeUnit.MILLISECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("'" + command + "' ran longer than " + timeLimit + " and was killed");
+        }
+        output.join(1000);
+        if (p.exitValue() != 0) {
+            throw new IllegalStateException("'" + command + "' exited with " + p.exitValue());
+        }
+    }
+
+    private static void put(Map<String, String> env, String name, String value) {
+        if (value == null) {
+            env.remove(name);
+        } else {
+            env.put(name, value);
+        }
+    }
+
+    private static void copy(InputStream in) {
+        try (in) {
+            ByteArrayOutputStream line = new ByteArrayOutputStream();
+            for (int b = in.read(); b >= 0; b = in.read()) {
+                if (b == '\n') {
+                    System.err.println("exec: " + line.toString(StandardCharsets.UTF_8));
+                    line.reset();
+                } else {
+                    line.write(b);
+                }
+            }
+            if (line.size() > 0) {
+                System.err.println("exec: " + line.toString(StandardCharsets.UTF_8));
+            }
+        } catch (IOException ignored) {
+            // the process went away
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "exec " + command;
+    }
+}
