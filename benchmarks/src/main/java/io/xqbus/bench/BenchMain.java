@@ -15,8 +15,9 @@ public final class BenchMain {
         String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
         switch (name) {
             case "send-stream" -> SendStreamBench.main(rest);
+            case "filters" -> FilterThroughputBench.main(rest);
             default -> {
-                System.err.println("usage: xqbus-bench send-stream [EVENTS] [ROUNDS]");
+                System.err.println("usage: xqbus-bench send-stream [EVENTS] [ROUNDS] | filters [EVENTS]");
                 System.exit(name.equals("help") ? 0 : 2);
             }
         }

@@ -62,6 +62,8 @@ public final class EmbeddedBroker implements AutoCloseable {
     private final String prefix;
     private final long globalMaxSizeBytes;
     private final Map<String, User> users;
+    private final Path keyStore;
+    private final String keyStorePassword;
     private final Map<String, Map<String, EnumSet<Permission>>> permissions;
 
     private EmbeddedActiveMQ server;
@@ -74,6 +76,8 @@ public final class EmbeddedBroker implements AutoCloseable {
         this.prefix = builder.prefix;
         this.globalMaxSizeBytes = builder.globalMaxSizeBytes;
         this.users = Map.copyOf(builder.users);
+        this.keyStore = builder.keyStore;
+        this.keyStorePassword = builder.keyStorePassword;
         Map<String, Map<String, EnumSet<Permission>>> p = new LinkedHashMap<>();
         builder.permissions.forEach((match, roles) -> p.put(match, Map.copyOf(roles)));
         this.permissions = p;
@@ -154,12 +158,12 @@ public final class EmbeddedBroker implements AutoCloseable {
         }
     }
 
-    /** The AMQP URI clients connect to, for example {@code amqp://127.0.0.1:40123}. */
+    /** The AMQP URI clients connect to, for example {@code amqp://127.0.0.1:40123} ({@code amqps://} with TLS). */
     public URI uri() {
         if (port == 0) {
             throw new IllegalStateException("the broker has not been started");
         }
-        return URI.create("amqp://127.0.0.1:" + port);
+        return URI.create((keyStore != null ? "amqps" : "amqp") + "://127.0.0.1:" + port);
     }
 
     /** The TCP port of the AMQP acceptor (0 before the first start). */
@@ -248,8 +252,11 @@ public final class EmbeddedBroker implements AutoCloseable {
         c.setLargeMessagesDirectory(base.resolve("large-messages").toString());
         c.setNodeManagerLockDirectory(base.resolve("lock").toString());
         try {
+            String tls = keyStore == null ? "" : ";sslEnabled=true;keyStorePath=" + keyStore.toAbsolutePath()
+                    + ";keyStorePassword=" + keyStorePassword
+                    + ";keyStoreType=" + (keyStore.toString().endsWith(".jks") ? "JKS" : "PKCS12");
             c.addAcceptorConfiguration("amqp", "tcp://127.0.0.1:" + port
-                    + "?protocols=AMQP;anycastPrefix=queue://;multicastPrefix=topic://");
+                    + "?protocols=AMQP;anycastPrefix=queue://;multicastPrefix=topic://" + tls);
         } catch (Exception e) {
             throw new IllegalStateException("bad acceptor configuration: " + e, e);
         }
@@ -305,6 +312,8 @@ public final class EmbeddedBroker implements AutoCloseable {
         private String prefix = DEFAULT_PREFIX;
         private long globalMaxSizeBytes = Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 4);
         private final Map<String, User> users = new LinkedHashMap<>();
+        private Path keyStore;
+        private String keyStorePassword;
         private final Map<String, Map<String, EnumSet<Permission>>> permissions = new LinkedHashMap<>();
 
         private Builder() {
@@ -354,6 +363,13 @@ public final class EmbeddedBroker implements AutoCloseable {
             EnumSet<Permission> set = permissions.computeIfAbsent(addressMatch, k -> new LinkedHashMap<>())
                     .computeIfAbsent(role, k -> EnumSet.noneOf(Permission.class));
             set.addAll(List.of(granted));
+            return this;
+        }
+
+        /** Serves AMQP over TLS only ({@code amqps://}), with the key and certificate in this key store (PKCS12, or JKS by name). */
+        public Builder tls(Path keyStore, String password) {
+            this.keyStore = Objects.requireNonNull(keyStore, "keyStore");
+            this.keyStorePassword = Objects.requireNonNull(password, "password");
             return this;
         }
 
