@@ -33,6 +33,14 @@ public interface BusListener {
     default void connectionRestored(String broker) {
     }
 
+    /** A watched schema directory changed and its new set is in force. */
+    default void schemasChanged(SchemaSet schemas) {
+    }
+
+    /** A watched schema directory changed but does not compile; the last good set stays in force. */
+    default void schemasRefused(SchemaException problems) {
+    }
+
     /** An event was republished to the dead-letter address (a group subscription) and acknowledged. */
     default void deadLettered(String eventId, String filter, String reason) {
     }

@@ -41,6 +41,7 @@ public final class BusOptions {
     private final boolean validateIncoming;
     private final Duration connectTimeout;
     private final boolean reconnect;
+    private final String watchedSchemas;
 
     private BusOptions(Builder b) {
         this.broker = b.broker;
@@ -55,6 +56,7 @@ public final class BusOptions {
         this.validateIncoming = b.validateIncoming;
         this.connectTimeout = b.connectTimeout;
         this.reconnect = b.reconnect;
+        this.watchedSchemas = b.watchedSchemas;
     }
 
     /** A builder with every default. */
@@ -77,6 +79,7 @@ public final class BusOptions {
         b.validateIncoming = validateIncoming;
         b.connectTimeout = connectTimeout;
         b.reconnect = reconnect;
+        b.watchedSchemas = watchedSchemas;
         return b;
     }
 
@@ -134,6 +137,11 @@ public final class BusOptions {
         return connectTimeout;
     }
 
+    /** The watched schema directory option ({@code DIR} or {@code +DIR}), or null. */
+    public String watchedSchemas() {
+        return watchedSchemas;
+    }
+
     /** Whether the bus reconnects for ever with backoff (long-running consumers) instead of failing fast. */
     public boolean reconnect() {
         return reconnect;
@@ -171,6 +179,7 @@ public final class BusOptions {
         private boolean validateIncoming;
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private boolean reconnect;
+        private String watchedSchemas;
 
         private Builder() {
         }
@@ -238,6 +247,18 @@ public final class BusOptions {
         /** How long connecting may take (default 5 s). */
         public Builder connectTimeout(Duration timeout) {
             this.connectTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /**
+         * Uses the schema set of a directory and keeps it live (brief §5): {@code DIR} replaces the predefined
+         * events, {@code +DIR} adds to them, as {@code --schemas}. A new, changed or removed XSD takes effect
+         * without a restart; a change that does not compile is refused (logged with file, line and column,
+         * reported to {@link BusListener#schemasRefused}) and the last good set stays. Each accepted change is
+         * announced on the bus as a {@code SchemaChanged} event. Replaces {@link #schemas(SchemaSet)}.
+         */
+        public Builder watchSchemas(String option) {
+            this.watchedSchemas = Objects.requireNonNull(option, "option");
             return this;
         }
 

@@ -31,6 +31,7 @@ import jakarta.jms.TextMessage;
 import org.apache.qpid.jms.JmsConnectionFactory;
 
 import io.xqbus.internal.amqp.JmsSupport;
+import io.xqbus.internal.typed.JaxbBinding;
 import io.xqbus.internal.xml.SecureXml;
 
 /**
@@ -71,7 +72,8 @@ public final class XqBus implements AutoCloseable {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ISO_INSTANT;
 
     private final BusOptions options;
-    private final SchemaSet schemas;
+    private volatile SchemaSet schemas;
+    private SchemaWatcher schemaWatcher;
     private final Connection connection;
     private final String producerId = UUID.randomUUID().toString();
     private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
@@ -97,7 +99,8 @@ public final class XqBus implements AutoCloseable {
      */
     public static XqBus connect(BusOptions options) throws XqBusException {
         Objects.requireNonNull(options, "options");
-        SchemaSet schemas = options.schemas() != null ? options.schemas() : SchemaSet.predefined();
+        SchemaSet schemas = options.watchedSchemas() != null ? SchemaSet.fromOption(options.watchedSchemas())
+                : options.schemas() != null ? options.schemas() : SchemaSet.predefined();
         String base = options.reconnect() ? JmsSupport.reconnecting(options.broker()) : options.broker();
         String uri = JmsSupport.withDefaults(base, options.connectTimeout(), PREFETCH);
         JmsConnectionFactory factory;
@@ -127,6 +130,15 @@ public final class XqBus implements AutoCloseable {
             connection.start();
             XqBus bus = new XqBus(options, schemas, connection);
             bus.reconnects = counter;
+            if (options.watchedSchemas() != null) {
+                try {
+                    bus.schemaWatcher = new SchemaWatcher(options.watchedSchemas(), bus::schemasChanged, bus::schemasRefused);
+                } catch (IOException e) {
+                    bus.close();
+                    throw new SchemaException("cannot watch the schema directory: " + e.getMessage(),
+                            new Location(String.valueOf(SchemaSet.directoryOf(options.watchedSchemas())), 0, 0, null));
+                }
+            }
             return bus;
         } catch (JMSException e) {
             closeQuietly(connection);
@@ -368,6 +380,61 @@ public final class XqBus implements AutoCloseable {
     }
 
     /**
+     * Publishes a JAXB object as an event: marshalled to its element (from {@code @XmlRootElement}, or from
+     * the {@code ObjectFactory} xjc generated for classes without it), then validated and sent like XML.
+     *
+     * @throws IllegalArgumentException when the object's class is not a JAXB class with a known element
+     * @see #publish(EventBuilder)
+     */
+    public Receipt publish(Object event) throws XqBusException {
+        if (event instanceof EventBuilder b) {
+            return publish(b);
+        }
+        if (event instanceof PreparedEvent p) {
+            return publish(p);
+        }
+        if (event instanceof CharSequence text) {
+            return publish(text.toString());
+        }
+        JaxbBinding<?> binding = JaxbBinding.of(event.getClass());
+        String xml = binding.marshal(event);
+        return publish(SecureXml.text(xml, null), xml.length(), event.getClass().getSimpleName());
+    }
+
+    /**
+     * Subscribes to every event of a JAXB class's element; each arrives unmarshalled.
+     *
+     * @throws IllegalArgumentException when the class is not a JAXB class with a known element
+     */
+    public <T> Subscription subscribe(Class<T> type, EventHandler<? super T> handler) throws XqBusException {
+        return subscribe(type, null, handler, SubscriptionOptions.DEFAULT);
+    }
+
+    /**
+     * Subscribes to the events of a JAXB class's element that an XQuery also matches, for example
+     * {@code /f:Event/f:NodeStatus[f:Load > 0.9]}; each arrives unmarshalled. Events of other types that the
+     * query matches are not delivered.
+     *
+     * @param query an XQuery narrowing the events, or null for all of the type
+     * @throws FilterCompileException when the query does not compile
+     */
+    public <T> Subscription subscribe(Class<T> type, String query, EventHandler<? super T> handler, SubscriptionOptions subscriptionOptions)
+            throws XqBusException {
+        JaxbBinding<T> binding = JaxbBinding.of(type);
+        javax.xml.namespace.QName element = binding.element();
+        String name = type.getSimpleName();
+        Filter filter = query != null ? Filter.compile(name, query)
+                : Filter.compile(name, "declare namespace t = '" + element.getNamespaceURI().replace("'", "''") + "'; /*/t:"
+                        + element.getLocalPart());
+        return subscribe(List.of(filter), match -> {
+            Event e = match.event();
+            if (e.type().equals(element.getLocalPart()) && e.namespace().equals(element.getNamespaceURI())) {
+                handler.onEvent(binding.unmarshal(e.payload().toString()), e);
+            }
+        }, subscriptionOptions);
+    }
+
+    /**
      * Subscribes one filter given as XQuery text (named {@code filter}).
      *
      * @throws FilterCompileException when the query does not compile
@@ -460,11 +527,46 @@ public final class XqBus implements AutoCloseable {
         }
     }
 
+    private void schemasChanged(SchemaWatcher.Change change) {
+        schemas = change.schemas();
+        try {
+            options.listener().schemasChanged(change.schemas());
+        } catch (RuntimeException ignored) {
+            // listeners must not throw
+        }
+        announce(change);
+    }
+
+    private void schemasRefused(SchemaException problems) {
+        try {
+            options.listener().schemasRefused(problems);
+        } catch (RuntimeException ignored) {
+            // listeners must not throw
+        }
+    }
+
+    /** Publishes a SchemaChanged event (one of the bus's own, validated against the predefined set). */
+    private void announce(SchemaWatcher.Change change) {
+        try {
+            EventBuilder b = EventBuilder.of(SCHEMA_CHANGED_NS, "SchemaChanged").add("Directory", change.directory().toString());
+            change.added().forEach(f -> b.add("Added", f));
+            change.changed().forEach(f -> b.add("Changed", f));
+            change.removed().forEach(f -> b.add("Removed", f));
+            b.add("EventTypes", String.valueOf(change.schemas().eventTypes().size()));
+            String xml = b.toXml(SCHEMA_CHANGED_NS);
+            publish(PreparedEvent.prepare(xml, "SchemaChanged", SchemaSet.predefined(), options.limits()));
+        } catch (XqBusException | RuntimeException e) {
+            LOG.warn("could not announce the schema change: {}", e.getMessage());
+        }
+    }
+
+    private static final String SCHEMA_CHANGED_NS = "http://www.gonicus.de/Events";
+
     void removed(Subscription s) {
         subscriptions.remove(s);
     }
 
-    /** The schema set events are validated against. */
+    /** The schema set events are validated against now (it changes when a watched directory changes). */
     public SchemaSet schemas() {
         return schemas;
     }
@@ -486,6 +588,9 @@ public final class XqBus implements AutoCloseable {
             return;
         }
         closed = true;
+        if (schemaWatcher != null) {
+            schemaWatcher.close();
+        }
         for (Subscription s : new ArrayList<>(subscriptions)) {
             s.close();
         }
