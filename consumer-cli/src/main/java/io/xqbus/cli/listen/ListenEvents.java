@@ -203,7 +203,9 @@ public final class ListenEvents implements Callable<Integer> {
                     "listenevents --query '.' prints every event");
         }
         String schemasOption = broker.schemas();
-        SchemaSet schemas = schemasOption == null ? null : SchemaSet.fromOption(schemasOption);
+        if (schemasOption != null) {
+            SchemaSet.fromOption(schemasOption);   // a broken or missing directory is reported before connecting
+        }
         boolean oneShot = count != null || timeout != null;
 
         AtomicReference<Throwable> connectionFailure = new AtomicReference<>();
@@ -216,8 +218,8 @@ public final class ListenEvents implements Callable<Integer> {
                 }
             }
         });
-        if (schemas != null) {
-            options.schemas(schemas).validateIncoming(true);
+        if (schemasOption != null) {
+            options.watchSchemas(schemasOption).validateIncoming(true);   // live: changes apply without a restart
         }
         SubscriptionOptions.Builder group = SubscriptionOptions.builder().maxAttempts(attempts);
         if (durable != null) {

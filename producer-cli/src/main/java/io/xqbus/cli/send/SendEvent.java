@@ -35,6 +35,7 @@ import io.xqbus.cli.CliError;
 import io.xqbus.cli.Commands;
 import io.xqbus.cli.ErrorReporter;
 import io.xqbus.cli.ExitCodes;
+import io.xqbus.cli.TypeLister;
 
 /**
  * The {@code sendevent} command (brief §7): validates an event from a file, stdin or the command line
@@ -325,21 +326,6 @@ public final class SendEvent implements Callable<Integer> {
     }
 
     private void listTypes(SchemaSet schemas, String only) {
-        for (EventType t : schemas.eventTypes()) {
-            if (only != null && !t.name().equals(only)) {
-                continue;
-            }
-            out.println(t.name() + "  {" + t.namespace() + "}  (" + t.file() + ")");
-            if (t.documentation() != null) {
-                out.println("    " + t.documentation());
-            }
-            for (EventType.Field f : t.fields()) {
-                String occurs = ("0".equals(f.minOccurs()) ? "optional" : "required")
-                        + ("1".equals(f.maxOccurs()) ? "" : ", up to " + f.maxOccurs());
-                out.printf("    %-22s %-20s %-22s %s%n", (f.attribute() ? "@" : "") + f.name(), f.type(), occurs,
-                        f.documentation() == null ? "" : f.documentation());
-            }
-        }
-        out.flush();
+        TypeLister.print(schemas, only, out);
     }
 }
