@@ -549,9 +549,9 @@ public final class XqBus implements AutoCloseable {
     private void announce(SchemaWatcher.Change change) {
         try {
             EventBuilder b = EventBuilder.of(SCHEMA_CHANGED_NS, "SchemaChanged").add("Directory", change.directory().toString());
-            change.added().forEach(f -> b.add("Added", f));
-            change.changed().forEach(f -> b.add("Changed", f));
-            change.removed().forEach(f -> b.add("Removed", f));
+            addFiles(b, "Added", change.added());
+            addFiles(b, "Changed", change.changed());
+            addFiles(b, "Removed", change.removed());
             b.add("EventTypes", String.valueOf(change.schemas().eventTypes().size()));
             String xml = b.toXml(SCHEMA_CHANGED_NS);
             publish(PreparedEvent.prepare(xml, "SchemaChanged", SchemaSet.predefined(), options.limits()));
@@ -561,6 +561,12 @@ public final class XqBus implements AutoCloseable {
     }
 
     private static final String SCHEMA_CHANGED_NS = "http://www.gonicus.de/Events";
+
+    private static void addFiles(EventBuilder b, String element, List<String> files) {
+        if (!files.isEmpty()) {
+            b.add(element, list -> files.forEach(f -> list.add("File", f)));
+        }
+    }
 
     void removed(Subscription s) {
         subscriptions.remove(s);

@@ -45,11 +45,14 @@ class SchemaWatchTest {
         };
         try (XqBus bus = XqBus.connect(BusOptions.builder().broker(broker).watchSchemas("+" + dir).listener(listener).build())) {
             Inbox inbox = new Inbox();
+            Inbox announcements = new Inbox();
             bus.subscribe("declare namespace l='urn:live'; /l:Event/l:Second", inbox);
+            bus.subscribe("declare namespace f='http://www.gonicus.de/Events'; /f:Event/f:SchemaChanged/f:Added/f:File/string()", announcements);
             assertThrows(UnknownEventTypeException.class, () -> bus.publish("<Second xmlns='urn:live'><B>1</B></Second>"));
 
             Files.writeString(dir.resolve("Second.xsd"), xsd("Second", "B"));
             assertNotNull(changed.poll(Inbox.DEADLINE.toMillis(), TimeUnit.MILLISECONDS), "the new XSD was not picked up");
+            assertEquals("Second.xsd", announcements.next().result().toString(), "the change is announced on the bus");
             bus.publish("<Second xmlns='urn:live'><B>1</B></Second>");
             assertEquals("1", inbox.next().event().value("B"));
             assertTrue(bus.schemas().eventTypes().stream().anyMatch(t -> t.name().equals("PhoneStatus")), "+DIR keeps the predefined set");
