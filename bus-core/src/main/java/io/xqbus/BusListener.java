@@ -13,6 +13,10 @@ public interface BusListener {
     default void filterFailed(String filter, String eventId, String errorCode, String message) {
     }
 
+    /** A filter overran its time limit too often and is no longer evaluated in its subscription. */
+    default void filterQuarantined(String filter, String reason) {
+    }
+
     /** A message was not an acceptable event (not XML, a DOCTYPE, too large, breaks its XSD …). */
     default void eventRejected(String messageId, InvalidEventException reason) {
     }

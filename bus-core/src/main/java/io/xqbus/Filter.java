@@ -20,6 +20,7 @@ import net.sf.saxon.s9api.XQueryCompiler;
 import net.sf.saxon.s9api.XQueryExecutable;
 import net.sf.saxon.s9api.XmlProcessingError;
 
+import io.xqbus.internal.filter.FilterAnalysis;
 import io.xqbus.internal.filter.Sandbox;
 
 /**
@@ -51,12 +52,22 @@ public final class Filter {
     private final String text;
     private final XQueryExecutable executable;
     private final Set<String> declaredVariables;
+    private final boolean guarded;
 
     private Filter(String name, String text, XQueryExecutable executable, Set<String> declaredVariables) {
         this.name = name;
         this.text = text;
         this.executable = executable;
         this.declaredVariables = declaredVariables;
+        this.guarded = FilterAnalysis.needsGuard(executable);
+    }
+
+    /**
+     * Whether this filter can run long (recursion, iteration, regular expressions …) and is therefore
+     * evaluated under {@link Limits#filterTime()} on a guard thread; plain paths run inline.
+     */
+    public boolean guarded() {
+        return guarded;
     }
 
     /**

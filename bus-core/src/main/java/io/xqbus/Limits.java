@@ -2,24 +2,49 @@ package io.xqbus;
 
 /**
  * Bounds on what the bus accepts from users and the network (brief §4, §8): the largest event, the deepest
- * nesting. They protect consumers from documents built to exhaust memory or stack.
+ * nesting, the longest text or attribute value, and for filters a time limit per evaluation and a largest
+ * result. They protect consumers from documents and queries built to exhaust memory, stack or CPU.
  *
- * @param maxEventBytes the largest event body in bytes (UTF-8) that is parsed at all
- * @param maxDepth      the deepest element nesting, the {@code Event} element counting as 1
+ * @param maxEventBytes   the largest event body in bytes that is parsed at all
+ * @param maxDepth        the deepest element nesting, the {@code Event} element counting as 1
+ * @param maxValueChars   the longest attribute value or text of one element
+ * @param filterTime      how long one filter may run on one event (for filters that can run long)
+ * @param maxResultItems  the most items a filter result may have
+ * @param maxOverruns     overruns after which a filter is quarantined (no longer evaluated)
  * @since 0.1
  */
-public record Limits(int maxEventBytes, int maxDepth) {
+public record Limits(int maxEventBytes, int maxDepth, int maxValueChars, java.time.Duration filterTime, int maxResultItems,
+                     int maxOverruns) {
 
     /** 1 MiB: events are small; a body larger than this is refused before it is parsed. */
     public static final int DEFAULT_MAX_EVENT_BYTES = 1 << 20;
     /** 64 levels. */
     public static final int DEFAULT_MAX_DEPTH = 64;
+    /** 64 Ki characters. */
+    public static final int DEFAULT_MAX_VALUE_CHARS = 64 * 1024;
+    /** 250 ms per filter and event. */
+    public static final java.time.Duration DEFAULT_FILTER_TIME = java.time.Duration.ofMillis(250);
+    /** 10,000 items. */
+    public static final int DEFAULT_MAX_RESULT_ITEMS = 10_000;
+    /** 3 overruns. */
+    public static final int DEFAULT_MAX_OVERRUNS = 3;
     /** The defaults. */
     public static final Limits DEFAULT = new Limits(DEFAULT_MAX_EVENT_BYTES, DEFAULT_MAX_DEPTH);
 
+    /** The given size limits with the defaults for the rest. */
+    public Limits(int maxEventBytes, int maxDepth) {
+        this(maxEventBytes, maxDepth, DEFAULT_MAX_VALUE_CHARS, DEFAULT_FILTER_TIME, DEFAULT_MAX_RESULT_ITEMS, DEFAULT_MAX_OVERRUNS);
+    }
+
     public Limits {
-        if (maxEventBytes <= 0 || maxDepth < 2) {
-            throw new IllegalArgumentException("limits must allow at least an Event and its payload: maxEventBytes > 0, maxDepth >= 2");
+        if (maxEventBytes <= 0 || maxDepth < 2 || maxValueChars <= 0 || maxResultItems <= 0 || maxOverruns <= 0) {
+            throw new IllegalArgumentException("limits must be positive and allow at least an Event and its payload (maxDepth >= 2)");
         }
+        java.util.Objects.requireNonNull(filterTime, "filterTime");
+    }
+
+    /** These limits with another filter time limit. */
+    public Limits withFilterTime(java.time.Duration time) {
+        return new Limits(maxEventBytes, maxDepth, maxValueChars, time, maxResultItems, maxOverruns);
     }
 }

@@ -65,7 +65,7 @@ public final class PreparedEvent {
                     new Location(sourceName, 0, 0, null));
         }
         StringBuilder payload = new StringBuilder((int) Math.min(size + 64, 1 << 16));
-        EventParser.Parsed parsed = EventParser.parse(input, sourceName, limits.maxDepth(), schemas.compiled(), new XmlWriter(payload), null);
+        EventParser.Parsed parsed = EventParser.parse(input, sourceName, limits, schemas.compiled(), new XmlWriter(payload), null);
         String id = parsed.envelope().get("id");
         if (id == null || id.isBlank()) {
             id = java.util.UUID.randomUUID().toString();

@@ -146,7 +146,7 @@ public final class SchemaSet {
     }
 
     private EventType validate(org.xml.sax.InputSource input, String sourceName) throws InvalidEventException {
-        EventParser.Parsed p = EventParser.parse(input, sourceName, Limits.DEFAULT_MAX_DEPTH, compiled, null, null);
+        EventParser.Parsed p = EventParser.parse(input, sourceName, Limits.DEFAULT, compiled, null, null);
         return eventType(compiled.element(p.namespace(), p.type()));
     }
 

@@ -30,6 +30,7 @@ import net.sf.saxon.trans.UncheckedXPathException;
 import net.sf.saxon.trans.XPathException;
 
 import io.xqbus.internal.filter.EffectiveBoolean;
+import io.xqbus.internal.filter.FilterGuard;
 import io.xqbus.internal.filter.Sandbox;
 import io.xqbus.internal.xml.EventParser;
 import io.xqbus.internal.xml.SecureXml;
@@ -63,6 +64,10 @@ public final class Subscription implements AutoCloseable {
     private final AtomicLong filterErrors = new AtomicLong();
     private final AtomicLong handlerErrors = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
+    private final AtomicLong overruns = new AtomicLong();
+    private final int[] overrunsPerFilter;
+    private final boolean[] quarantined;
+    private final FilterGuard guard;
     private final Map<String, AtomicLong> matched = new LinkedHashMap<>();
     private volatile Thread deliveryThread;
     private volatile boolean closed;
@@ -75,6 +80,9 @@ public final class Subscription implements AutoCloseable {
         this.consumer = consumer;
         this.filters = filters;
         this.evaluators = new XQueryEvaluator[filters.size()];
+        this.overrunsPerFilter = new int[filters.size()];
+        this.quarantined = new boolean[filters.size()];
+        this.guard = new FilterGuard(filters.get(0).name());
         this.handler = handler;
         this.addresses = List.copyOf(addresses);
         for (Filter f : filters) {
@@ -128,6 +136,22 @@ public final class Subscription implements AutoCloseable {
         return deadLettered.get();
     }
 
+    /** Evaluations stopped at the time limit (each counted as no match and as a filter error). */
+    public long overruns() {
+        return overruns.get();
+    }
+
+    /** The filters quarantined for overrunning their time limit too often; they are no longer evaluated. */
+    public synchronized List<String> quarantined() {
+        List<String> out = new java.util.ArrayList<>();
+        for (int i = 0; i < filters.size(); i++) {
+            if (quarantined[i]) {
+                out.add(filters.get(i).name());
+            }
+        }
+        return out;
+    }
+
     /** The options this subscription was made with. */
     public SubscriptionOptions options() {
         return options;
@@ -159,6 +183,7 @@ public final class Subscription implements AutoCloseable {
     }
 
     private void detach() {
+        guard.close();
         try {
             consumer.close();
             session.close();
@@ -191,15 +216,23 @@ public final class Subscription implements AutoCloseable {
             }
             return;
         }
+        Limits limits = bus.options().limits();
         for (int i = 0; i < filters.size() && !closed; i++) {
+            if (quarantined[i]) {
+                continue;
+            }
             Filter filter = filters.get(i);
             XdmValue result;
             boolean match;
             try {
-                XQueryEvaluator ev = evaluator(i);
-                bind(ev, filter, event);
-                result = ev.evaluate();
+                int index = i;
+                result = filter.guarded() ? guard.run(() -> evaluate(index, event, limits), limits.filterTime())
+                        : evaluate(i, event, limits);
                 match = EffectiveBoolean.of(result);
+            } catch (java.util.concurrent.TimeoutException e) {
+                evaluators[i] = null;   // it belonged to the stopped thread
+                overrun(i, filter, event, limits);
+                continue;
             } catch (SaxonApiException e) {
                 filterFailed(filter, event, e.getErrorCode() == null ? null : e.getErrorCode().getLocalName(), e.getMessage());
                 continue;
@@ -208,6 +241,9 @@ public final class Subscription implements AutoCloseable {
                 continue;
             } catch (UncheckedXPathException e) {
                 filterFailed(filter, event, code(e.getXPathException()), e.getMessage());
+                continue;
+            } catch (Exception e) {
+                filterFailed(filter, event, null, e.getMessage());
                 continue;
             }
             if (match) {
@@ -342,6 +378,37 @@ public final class Subscription implements AutoCloseable {
         }
     }
 
+    /** Evaluates one filter, reading at most the result size limit (lazily: a huge result is never built whole). */
+    private XdmValue evaluate(int i, Event event, Limits limits) throws SaxonApiException {
+        XQueryEvaluator ev = evaluator(i);
+        bind(ev, filters.get(i), event);
+        List<net.sf.saxon.s9api.XdmItem> items = new java.util.ArrayList<>();
+        for (var it = ev.iterator(); it.hasNext(); ) {
+            if (items.size() >= limits.maxResultItems()) {
+                it.close();
+                throw new SaxonApiException("the result has more than " + limits.maxResultItems() + " items (the limit)");
+            }
+            items.add(it.next());
+        }
+        return new XdmValue(items);
+    }
+
+    private synchronized void overrun(int i, Filter filter, Event event, Limits limits) {
+        overruns.incrementAndGet();
+        String message = "ran longer than " + limits.filterTime().toMillis() + " ms and was stopped; counted as no match";
+        filterFailed(filter, event, "XQBUS0001", message);
+        if (++overrunsPerFilter[i] >= limits.maxOverruns()) {
+            quarantined[i] = true;
+            String reason = "overran its time limit " + overrunsPerFilter[i] + " times";
+            LOG.error("filter {} quarantined: {}; it is no longer evaluated in this subscription", filter.name(), reason);
+            try {
+                bus.options().listener().filterQuarantined(filter.name(), reason);
+            } catch (RuntimeException ignored) {
+                // listeners must not throw
+            }
+        }
+    }
+
     private void filterFailed(Filter filter, Event event, String code, String message) {
         filterErrors.incrementAndGet();
         LOG.warn("filter {} failed on event {}: {} {}", filter.name(), event.id(), code, message);
@@ -421,7 +488,7 @@ public final class Subscription implements AutoCloseable {
         } catch (SaxonApiException e) {
             throw new IllegalStateException("cannot create a Saxon tree builder: " + e, e);
         }
-        EventParser.Parsed parsed = EventParser.parse(input, sourceName, limits.maxDepth(),
+        EventParser.Parsed parsed = EventParser.parse(input, sourceName, limits,
                 bus.options().validateIncoming() ? bus.schemas().compiled() : null, null, tree);
         XdmNode document;
         try {

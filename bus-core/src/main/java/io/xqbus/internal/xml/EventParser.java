@@ -55,13 +55,15 @@ public final class EventParser {
 
     private final String sourceName;
     private final int maxDepth;
+    private final int maxValueChars;
     private final PayloadSchema schema;
     private final ContentHandler payloadSink;
     private final ContentHandler documentSink;
 
-    private EventParser(String sourceName, int maxDepth, PayloadSchema schema, ContentHandler payloadSink, ContentHandler documentSink) {
+    private EventParser(String sourceName, io.xqbus.Limits limits, PayloadSchema schema, ContentHandler payloadSink, ContentHandler documentSink) {
         this.sourceName = sourceName;
-        this.maxDepth = maxDepth;
+        this.maxDepth = limits.maxDepth();
+        this.maxValueChars = limits.maxValueChars();
         this.schema = schema;
         this.payloadSink = payloadSink;
         this.documentSink = documentSink;
@@ -72,15 +74,15 @@ public final class EventParser {
      *
      * @param input        the document (bytes keep their declared encoding; invalid bytes are errors)
      * @param sourceName   the name used in error locations: a file name, {@code <stdin>}, a message id
-     * @param maxDepth     the deepest element nesting accepted (the {@code Event} element is depth 1)
+     * @param limits       the deepest nesting accepted (the {@code Event} element is depth 1) and the longest value
      * @param schema       validates the payload; null accepts any payload without validation
      * @param payloadSink  receives the payload subtree as its own document; may be null
      * @param documentSink receives the whole (wrapped) event document; may be null
      * @throws InvalidEventException with the location of the first problem
      */
-    public static Parsed parse(InputSource input, String sourceName, int maxDepth, PayloadSchema schema,
+    public static Parsed parse(InputSource input, String sourceName, io.xqbus.Limits limits, PayloadSchema schema,
                                ContentHandler payloadSink, ContentHandler documentSink) throws InvalidEventException {
-        EventParser p = new EventParser(sourceName, maxDepth, schema, payloadSink, documentSink);
+        EventParser p = new EventParser(sourceName, limits, schema, payloadSink, documentSink);
         return p.run(input);
     }
 
@@ -144,6 +146,7 @@ public final class EventParser {
         private final Map<String, String> envelope = new LinkedHashMap<>();
 
         private int depth;
+        private int textChars;
         private boolean envelopeMode;
         private boolean wrapped;
         private int payloadDepth;       // depth of the payload root element (1 when wrapped, 2 otherwise)
@@ -220,6 +223,13 @@ public final class EventParser {
             enterPath(localName);
             if (depth > maxDepth) {
                 throw reject("the event nests elements deeper than " + maxDepth + " levels");
+            }
+            textChars = 0;
+            for (int i = 0; i < atts.getLength(); i++) {
+                if (atts.getValue(i).length() > maxValueChars) {
+                    throw reject("the attribute " + atts.getQName(i) + " is " + atts.getValue(i).length()
+                            + " characters long, more than the limit of " + maxValueChars);
+                }
             }
 
             if (depth == 1) {
@@ -342,6 +352,7 @@ public final class EventParser {
 
         @Override
         public void endElement(String uri, String localName, String qName) throws SAXException {
+            textChars = 0;
             List<String> declared = declaredPerElement.pop();
             if (payloadOpen) {
                 if (validator != null) {
@@ -391,6 +402,10 @@ public final class EventParser {
 
         @Override
         public void characters(char[] ch, int start, int length) throws SAXException {
+            textChars += length;
+            if (textChars > maxValueChars) {
+                throw reject("the text of an element is longer than the limit of " + maxValueChars + " characters");
+            }
             if (payloadOpen) {
                 if (validator != null) {
                     validator.characters(ch, start, length);
