@@ -46,6 +46,7 @@ public final class PreparedEvent {
      * @throws UnknownEventTypeException when no schema declares its payload element
      */
     public static PreparedEvent prepare(byte[] xml, String sourceName, SchemaSet schemas, Limits limits) throws InvalidEventException {
+        EventParser.checkEncoding(xml, sourceName);
         return prepare(SecureXml.bytes(xml, null), xml.length, sourceName, schemas, limits);
     }
 

@@ -142,6 +142,7 @@ public final class SchemaSet {
      * @see #validate(String, String)
      */
     public EventType validate(byte[] xml, String sourceName) throws InvalidEventException {
+        EventParser.checkEncoding(xml, sourceName);
         return validate(SecureXml.bytes(xml, null), sourceName);
     }
 

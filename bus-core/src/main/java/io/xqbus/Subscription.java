@@ -316,12 +316,17 @@ public final class Subscription implements AutoCloseable {
     private boolean deadLetter(Message original, String eventId, String filter, String reason, int attempts) {
         try {
             Message copy;
+            int cap = bus.options().limits().maxEventBytes();
+            boolean truncated = false;
             if (original instanceof TextMessage t) {
-                copy = session.createTextMessage(t.getText());
+                String text = t.getText() == null ? "" : t.getText();
+                truncated = text.length() > cap;
+                copy = session.createTextMessage(truncated ? text.substring(0, cap) : text);
             } else if (original instanceof BytesMessage b) {
                 b.reset();
                 long length = b.getBodyLength();
-                byte[] body = new byte[(int) Math.min(length, bus.options().limits().maxEventBytes())];
+                truncated = length > cap;
+                byte[] body = new byte[(int) Math.min(length, cap)];
                 b.readBytes(body);
                 jakarta.jms.BytesMessage out = session.createBytesMessage();
                 out.writeBytes(body);
@@ -342,6 +347,9 @@ public final class Subscription implements AutoCloseable {
             copy.setStringProperty(SubscriptionOptions.PROP_DL_ADDRESS, address(original));
             copy.setStringProperty(SubscriptionOptions.PROP_DL_TIME, java.time.Instant.now().toString());
             copy.setIntProperty(SubscriptionOptions.PROP_DL_ATTEMPTS, attempts);
+            if (truncated) {
+                copy.setBooleanProperty("xqbus_dl_truncated", true);   // a huge body is kept only up to the size limit
+            }
             if (deadLetters == null) {
                 deadLetters = session.createProducer(session.createQueue(SubscriptionOptions.DEAD_LETTER_ADDRESS));
                 deadLetters.setDeliveryMode(jakarta.jms.DeliveryMode.PERSISTENT);
@@ -474,6 +482,7 @@ public final class Subscription implements AutoCloseable {
                 }
                 byte[] body = new byte[(int) length];
                 bytes.readBytes(body);
+                EventParser.checkEncoding(body, sourceName);
                 input = SecureXml.bytes(body, null);
             } else {
                 throw new InvalidEventException("the message body is neither text nor bytes (" + message.getClass().getSimpleName() + ")",

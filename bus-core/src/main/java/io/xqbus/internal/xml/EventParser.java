@@ -111,6 +111,39 @@ public final class EventParser {
         return new Parsed(h.payloadNs, h.payloadLocal, h.payloadPrefix, Collections.unmodifiableMap(h.envelope), h.wrapped);
     }
 
+    /**
+     * Refuses bytes whose byte order mark and XML declaration disagree about the encoding (the JDK parser
+     * silently believes one of them): a UTF-8 mark with another declared encoding, or a UTF-16 mark with a
+     * declared encoding that is not UTF-16.
+     */
+    public static void checkEncoding(byte[] body, String sourceName) throws InvalidEventException {
+        String bom = null;
+        int skip = 0;
+        if (body.length >= 3 && (body[0] & 0xFF) == 0xEF && (body[1] & 0xFF) == 0xBB && (body[2] & 0xFF) == 0xBF) {
+            bom = "UTF-8";
+            skip = 3;
+        } else if (body.length >= 2 && ((body[0] & 0xFF) == 0xFE && (body[1] & 0xFF) == 0xFF || (body[0] & 0xFF) == 0xFF && (body[1] & 0xFF) == 0xFE)) {
+            bom = "UTF-16";
+            skip = 2;
+        }
+        if (bom == null) {
+            return;
+        }
+        String head = bom.equals("UTF-8")
+                ? new String(body, skip, Math.min(200, body.length - skip), java.nio.charset.StandardCharsets.ISO_8859_1)
+                : new String(body, 0, Math.min(400, body.length), (body[0] & 0xFF) == 0xFE
+                        ? java.nio.charset.StandardCharsets.UTF_16BE : java.nio.charset.StandardCharsets.UTF_16LE).substring(1);
+        var m = java.util.regex.Pattern.compile("^<\\?xml[^>]*encoding\\s*=\\s*[\"']([A-Za-z0-9._-]+)[\"']").matcher(head);
+        if (m.find()) {
+            String declared = m.group(1).toUpperCase(java.util.Locale.ROOT);
+            boolean agrees = bom.equals("UTF-8") ? declared.equals("UTF-8") || declared.equals("UTF8") : declared.startsWith("UTF-16");
+            if (!agrees) {
+                throw new InvalidEventException("the byte order mark says " + bom + " but the XML declaration says " + m.group(1)
+                        + ": the encoding is ambiguous", new Location(sourceName, 1, 1, null));
+            }
+        }
+    }
+
     /** Turns the JDK parser's wording into one a user understands at once. */
     static String explain(String message) {
         if (message == null) {
