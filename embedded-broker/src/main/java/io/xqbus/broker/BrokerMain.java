@@ -24,6 +24,8 @@ public final class BrokerMain {
                     case "--port" -> builder.port(Integer.parseInt(value(args, ++i, a)));
                     case "--data" -> builder.dataDirectory(Path.of(value(args, ++i, a)));
                     case "--prefix" -> builder.prefix(value(args, ++i, a));
+                    case "--users" -> builder.securityFile(Path.of(value(args, ++i, a)));
+                    case "--tls" -> builder.tls(Path.of(value(args, ++i, a)), password(value(args, ++i, a)));
                     case "-h", "--help" -> {
                         System.out.println(USAGE);
                         return;
@@ -32,8 +34,11 @@ public final class BrokerMain {
                 }
             } catch (IllegalArgumentException e) {
                 System.err.println("xqbus-broker: " + e.getMessage());
-                System.err.println(USAGE);
-                System.exit(2);
+                boolean config = a.equals("--users");
+                if (!config) {
+                    System.err.println(USAGE);
+                }
+                System.exit(config ? 78 : 2);
             }
         }
         EmbeddedBroker broker = builder.build();
@@ -57,6 +62,14 @@ public final class BrokerMain {
         stopped.await();
     }
 
+    private static String password(String variable) {
+        String p = System.getenv(variable);
+        if (p == null) {
+            throw new IllegalArgumentException("--tls names the password variable " + variable + ", which is not set");
+        }
+        return p;
+    }
+
     private static String value(String[] args, int i, String option) {
         if (i >= args.length) {
             throw new IllegalArgumentException(option + " needs a value");
@@ -65,8 +78,10 @@ public final class BrokerMain {
     }
 
     private static final String USAGE = """
-            Usage: xqbus-broker [--port PORT] [--data DIR] [--prefix NAME]
-              --port PORT    TCP port on 127.0.0.1 (default 5672; 0 picks a free one)
-              --data DIR     keep messages and durable subscriptions in DIR (persistent)
-              --prefix NAME  event address prefix made multicast (default xqbus.events)""";
+            Usage: xqbus-broker [--port PORT] [--data DIR] [--prefix NAME] [--users FILE] [--tls KEYSTORE PASSWORD-VAR]
+              --port PORT      TCP port on 127.0.0.1 (default 5672; 0 picks a free one)
+              --data DIR       keep messages and durable subscriptions in DIR (persistent)
+              --prefix NAME    event address prefix made multicast (default xqbus.events)
+              --users FILE     security on: users, roles and permissions from FILE (see README.md)
+              --tls KEYSTORE VAR  serve amqps:// with the key store KEYSTORE (PKCS12), its password in $VAR""";
 }

@@ -366,6 +366,70 @@ public final class EmbeddedBroker implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Reads users, roles and permissions from a file (security on). Lines:
+         * <pre>
+         * # user.NAME = PASSWORD, ROLE[, ROLE…]
+         * user.alice = s3cret, producers
+         * # permit.ROLE = (publish|consume|publish+consume) ADDRESS-MATCH[; …]
+         * permit.producers = publish xqbus.events.#
+         * permit.readers = consume xqbus.events.#; consume xqbus.dead-letter
+         * </pre>
+         *
+         * @throws IllegalArgumentException naming the file and line of a mistake
+         */
+        public Builder securityFile(Path file) {
+            List<String> lines;
+            try {
+                lines = Files.readAllLines(file);
+            } catch (IOException e) {
+                throw new IllegalArgumentException(file + ": cannot read the security file: " + e.getMessage(), e);
+            }
+            for (int i = 0; i < lines.size(); i++) {
+                String line = lines.get(i).strip();
+                String where = file + ":" + (i + 1) + ": ";
+                if (line.isEmpty() || line.startsWith("#")) {
+                    continue;
+                }
+                int eq = line.indexOf('=');
+                if (eq <= 0) {
+                    throw new IllegalArgumentException(where + "expected 'user.NAME = …' or 'permit.ROLE = …'");
+                }
+                String key = line.substring(0, eq).strip();
+                String value = line.substring(eq + 1).strip();
+                if (key.startsWith("user.")) {
+                    String[] parts = value.split("\\s*,\\s*");
+                    if (parts.length < 1 || parts[0].isEmpty()) {
+                        throw new IllegalArgumentException(where + "a user needs a password");
+                    }
+                    user(key.substring(5), parts[0], java.util.Arrays.copyOfRange(parts, 1, parts.length));
+                } else if (key.startsWith("permit.")) {
+                    String role = key.substring(7);
+                    for (String grant : value.split("\\s*;\\s*")) {
+                        String[] g = grant.strip().split("\\s+");
+                        if (g.length != 2) {
+                            throw new IllegalArgumentException(where + "write 'publish|consume|publish+consume ADDRESS-MATCH', not '" + grant + "'");
+                        }
+                        List<Permission> granted = new java.util.ArrayList<>();
+                        for (String p : g[0].split("\\+")) {
+                            switch (p) {
+                                case "publish" -> granted.add(Permission.PUBLISH);
+                                case "consume" -> granted.add(Permission.CONSUME);
+                                default -> throw new IllegalArgumentException(where + "unknown permission '" + p + "' (publish, consume)");
+                            }
+                        }
+                        permit(g[1], role, granted.toArray(new Permission[0]));
+                    }
+                } else {
+                    throw new IllegalArgumentException(where + "unknown key '" + key + "' (user.NAME, permit.ROLE)");
+                }
+            }
+            if (users.isEmpty()) {
+                throw new IllegalArgumentException(file + ": no user defined; security would lock everyone out");
+            }
+            return this;
+        }
+
         /** Serves AMQP over TLS only ({@code amqps://}), with the key and certificate in this key store (PKCS12, or JKS by name). */
         public Builder tls(Path keyStore, String password) {
             this.keyStore = Objects.requireNonNull(keyStore, "keyStore");

@@ -112,7 +112,8 @@ public final class JmsSupport {
     private static boolean mentionsSasl(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             String m = String.valueOf(t.getMessage());
-            if (m.contains("SASL") || m.contains("sasl") || m.contains("amqp:unauthorized-access")) {
+            if (m.contains("SASL") || m.contains("sasl") || m.contains("amqp:unauthorized-access")
+                    || m.contains("not authorized") || m.contains("does not have permission")) {
                 return true;
             }
             if (t.getCause() == t) {
