@@ -21,6 +21,7 @@ import net.sf.saxon.s9api.XQueryExecutable;
 import net.sf.saxon.s9api.XmlProcessingError;
 
 import io.xqbus.internal.filter.FilterAnalysis;
+import io.xqbus.internal.filter.FilterShape;
 import io.xqbus.internal.filter.Sandbox;
 
 /**
@@ -53,6 +54,7 @@ public final class Filter {
     private final XQueryExecutable executable;
     private final Set<String> declaredVariables;
     private final boolean guarded;
+    private final FilterShape shape;
 
     private Filter(String name, String text, XQueryExecutable executable, Set<String> declaredVariables) {
         this.name = name;
@@ -60,6 +62,21 @@ public final class Filter {
         this.executable = executable;
         this.declaredVariables = declaredVariables;
         this.guarded = FilterAnalysis.needsGuard(executable);
+        this.shape = FilterShape.analyze(text);
+    }
+
+    /** What the text says about the events this filter can match, or null (it may match any event). */
+    FilterShape shape() {
+        return shape;
+    }
+
+    /**
+     * The event types (payload local names) every match of this filter requires, or an empty set when it
+     * may match events of any type. Subscriptions whose filters all name types attach only to those types'
+     * addresses (brief §3), and a filter index skips filters that cannot match an event.
+     */
+    public Set<String> types() {
+        return shape == null ? Set.of() : Set.of(shape.type());
     }
 
     /**

@@ -31,6 +31,7 @@ import net.sf.saxon.trans.XPathException;
 
 import io.xqbus.internal.filter.EffectiveBoolean;
 import io.xqbus.internal.filter.FilterGuard;
+import io.xqbus.internal.filter.FilterIndex;
 import io.xqbus.internal.filter.Sandbox;
 import io.xqbus.internal.xml.EventParser;
 import io.xqbus.internal.xml.SecureXml;
@@ -51,7 +52,7 @@ public final class Subscription implements AutoCloseable {
 
     private final XqBus bus;
     private final Session session;
-    private final MessageConsumer consumer;
+    private final List<MessageConsumer> consumers;
     private final List<Filter> filters;
     private final XQueryEvaluator[] evaluators;
     private final MatchHandler handler;
@@ -68,21 +69,23 @@ public final class Subscription implements AutoCloseable {
     private final int[] overrunsPerFilter;
     private final boolean[] quarantined;
     private final FilterGuard guard;
+    private final FilterIndex index;
     private final Map<String, AtomicLong> matched = new LinkedHashMap<>();
     private volatile Thread deliveryThread;
     private volatile boolean closed;
 
-    Subscription(XqBus bus, Session session, MessageConsumer consumer, List<Filter> filters, MatchHandler handler,
+    Subscription(XqBus bus, Session session, List<MessageConsumer> consumers, List<Filter> filters, MatchHandler handler,
                  List<String> addresses, SubscriptionOptions options) {
         this.options = options;
         this.bus = bus;
         this.session = session;
-        this.consumer = consumer;
+        this.consumers = List.copyOf(consumers);
         this.filters = filters;
         this.evaluators = new XQueryEvaluator[filters.size()];
         this.overrunsPerFilter = new int[filters.size()];
         this.quarantined = new boolean[filters.size()];
         this.guard = new FilterGuard(filters.get(0).name());
+        this.index = new FilterIndex(filters.stream().map(Filter::shape).toList());
         this.handler = handler;
         this.addresses = List.copyOf(addresses);
         for (Filter f : filters) {
@@ -90,7 +93,10 @@ public final class Subscription implements AutoCloseable {
         }
     }
 
-    /** The addresses this subscription listens on, for example {@code [xqbus.events.#]}. */
+    /**
+     * The addresses this subscription listens on: {@code [xqbus.events.#]}, or, when every filter names its
+     * event types, those types' addresses and the bare prefix ({@code [xqbus.events.PhoneStatus, xqbus.events]}).
+     */
     public List<String> addresses() {
         return addresses;
     }
@@ -185,7 +191,9 @@ public final class Subscription implements AutoCloseable {
     private void detach() {
         guard.close();
         try {
-            consumer.close();
+            for (MessageConsumer consumer : consumers) {
+                consumer.close();
+            }
             session.close();
         } catch (JMSException e) {
             LOG.debug("closing a subscription: {}", e.getMessage());
@@ -217,14 +225,21 @@ public final class Subscription implements AutoCloseable {
             return;
         }
         Limits limits = bus.options().limits();
-        for (int i = 0; i < filters.size() && !closed; i++) {
+        XdmNode payload = event.payload();
+        for (int i : index.candidates(event.namespace(), event.type(), payload)) {
+            if (closed) {
+                break;
+            }
             if (quarantined[i]) {
                 continue;
             }
             Filter filter = filters.get(i);
             XdmValue result;
             boolean match;
-            try {
+            if (index.exact(i)) {
+                result = payload;   // decided by the index: /Event/T[C = 'v'] matched, and its result is the payload
+                match = true;
+            } else try {
                 int index = i;
                 result = filter.guarded() ? guard.run(() -> evaluate(index, event, limits), limits.filterTime())
                         : evaluate(i, event, limits);

@@ -475,20 +475,40 @@ public final class XqBus implements AutoCloseable {
             throw new IllegalArgumentException("a subscription needs at least one filter");
         }
         Objects.requireNonNull(handler, "handler");
-        String address = options.prefix() + ".#";
+        // brief §3: where every filter names its types (and no group holds events), attach to those types'
+        // addresses plus the bare prefix, so the broker does the coarse routing; else to PREFIX.#
+        java.util.Set<String> types = new java.util.TreeSet<>();
+        boolean allTyped = true;
+        for (Filter f : filters) {
+            allTyped &= !f.types().isEmpty();
+            types.addAll(f.types());
+        }
+        List<String> addresses = new ArrayList<>();
+        if (allTyped && subscriptionOptions.group() == null) {
+            types.forEach(t -> addresses.add(options.prefix() + "." + t));
+            addresses.add(options.prefix());
+        } else {
+            addresses.add(options.prefix() + ".#");
+        }
+        String address = String.join(", ", addresses);
         Session session = null;
         try {
             boolean transacted = subscriptionOptions.atLeastOnce();
             session = transacted ? connection.createSession(true, Session.SESSION_TRANSACTED)
                     : connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            jakarta.jms.Topic topic = session.createTopic(address);
+            List<MessageConsumer> consumers = new ArrayList<>();
             String group = subscriptionOptions.group();
-            MessageConsumer consumer = group == null ? session.createConsumer(topic)
-                    : subscriptionOptions.durable() ? session.createSharedDurableConsumer(topic, group)
-                    : session.createSharedConsumer(topic, group);
-            Subscription s = new Subscription(this, session, consumer, List.copyOf(filters), handler, List.of(address),
+            for (String a : addresses) {
+                jakarta.jms.Topic topic = session.createTopic(a);
+                consumers.add(group == null ? session.createConsumer(topic)
+                        : subscriptionOptions.durable() ? session.createSharedDurableConsumer(topic, group)
+                        : session.createSharedConsumer(topic, group));
+            }
+            Subscription s = new Subscription(this, session, consumers, List.copyOf(filters), handler, addresses,
                     subscriptionOptions);
-            consumer.setMessageListener(s::onMessage);
+            for (MessageConsumer consumer : consumers) {
+                consumer.setMessageListener(s::onMessage);
+            }
             subscriptions.add(s);
             return s;
         } catch (JMSException e) {

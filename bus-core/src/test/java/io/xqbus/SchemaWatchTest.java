@@ -52,7 +52,7 @@ class SchemaWatchTest {
 
             Files.writeString(dir.resolve("Second.xsd"), xsd("Second", "B"));
             assertNotNull(changed.poll(Inbox.DEADLINE.toMillis(), TimeUnit.MILLISECONDS), "the new XSD was not picked up");
-            assertEquals("Second.xsd", announcements.next().result().toString(), "the change is announced on the bus");
+            assertEquals("Second.xsd", announcements.next().result().itemAt(0).getStringValue(), "the change is announced on the bus");
             bus.publish("<Second xmlns='urn:live'><B>1</B></Second>");
             assertEquals("1", inbox.next().event().value("B"));
             assertTrue(bus.schemas().eventTypes().stream().anyMatch(t -> t.name().equals("PhoneStatus")), "+DIR keeps the predefined set");
