@@ -3,7 +3,6 @@ package io.xqbus;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
@@ -19,20 +18,7 @@ import jakarta.jms.Queue;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import jakarta.jms.Topic;
-import net.sf.saxon.s9api.BuildingContentHandler;
-import net.sf.saxon.s9api.SaxonApiException;
-import net.sf.saxon.s9api.XQueryEvaluator;
-import net.sf.saxon.s9api.XdmAtomicValue;
-import net.sf.saxon.s9api.XdmEmptySequence;
-import net.sf.saxon.s9api.XdmNode;
-import net.sf.saxon.s9api.XdmValue;
-import net.sf.saxon.trans.UncheckedXPathException;
-import net.sf.saxon.trans.XPathException;
 
-import io.xqbus.internal.filter.EffectiveBoolean;
-import io.xqbus.internal.filter.FilterGuard;
-import io.xqbus.internal.filter.FilterIndex;
-import io.xqbus.internal.filter.Sandbox;
 import io.xqbus.internal.xml.EventParser;
 import io.xqbus.internal.xml.SecureXml;
 
@@ -54,7 +40,7 @@ public final class Subscription implements AutoCloseable {
     private final Session session;
     private final List<MessageConsumer> consumers;
     private final List<Filter> filters;
-    private final XQueryEvaluator[] evaluators;
+    private final FilterSet filterSet;
     private final MatchHandler handler;
     private final List<String> addresses;
     private final SubscriptionOptions options;
@@ -62,14 +48,9 @@ public final class Subscription implements AutoCloseable {
 
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
-    private final AtomicLong filterErrors = new AtomicLong();
     private final AtomicLong handlerErrors = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
-    private final AtomicLong overruns = new AtomicLong();
-    private final int[] overrunsPerFilter;
-    private final boolean[] quarantined;
-    private final FilterGuard guard;
-    private final FilterIndex index;
+
     private final Map<String, AtomicLong> matched = new LinkedHashMap<>();
     private volatile Thread deliveryThread;
     private volatile boolean closed;
@@ -81,11 +62,7 @@ public final class Subscription implements AutoCloseable {
         this.session = session;
         this.consumers = List.copyOf(consumers);
         this.filters = filters;
-        this.evaluators = new XQueryEvaluator[filters.size()];
-        this.overrunsPerFilter = new int[filters.size()];
-        this.quarantined = new boolean[filters.size()];
-        this.guard = new FilterGuard(filters.get(0).name());
-        this.index = new FilterIndex(filters.stream().map(Filter::shape).toList());
+        this.filterSet = new FilterSet(filters, bus.options().limits(), bus.options().listener(), true);
         this.handler = handler;
         this.addresses = List.copyOf(addresses);
         for (Filter f : filters) {
@@ -127,9 +104,9 @@ public final class Subscription implements AutoCloseable {
         return rejected.get();
     }
 
-    /** Dynamic errors of filters (each counted as no match). */
+    /** Dynamic errors of filters, overruns included (each counted as no match). */
     public long filterErrors() {
-        return filterErrors.get();
+        return filterSet.filterErrors();
     }
 
     /** Exceptions thrown by the handler (every attempt counts). */
@@ -144,18 +121,12 @@ public final class Subscription implements AutoCloseable {
 
     /** Evaluations stopped at the time limit (each counted as no match and as a filter error). */
     public long overruns() {
-        return overruns.get();
+        return filterSet.overruns();
     }
 
     /** The filters quarantined for overrunning their time limit too often; they are no longer evaluated. */
-    public synchronized List<String> quarantined() {
-        List<String> out = new java.util.ArrayList<>();
-        for (int i = 0; i < filters.size(); i++) {
-            if (quarantined[i]) {
-                out.add(filters.get(i).name());
-            }
-        }
-        return out;
+    public List<String> quarantined() {
+        return filterSet.quarantined();
     }
 
     /** The options this subscription was made with. */
@@ -189,7 +160,7 @@ public final class Subscription implements AutoCloseable {
     }
 
     private void detach() {
-        guard.close();
+        filterSet.close();
         try {
             for (MessageConsumer consumer : consumers) {
                 consumer.close();
@@ -224,58 +195,28 @@ public final class Subscription implements AutoCloseable {
             }
             return;
         }
-        Limits limits = bus.options().limits();
-        XdmNode payload = event.payload();
-        for (int i : index.candidates(event.namespace(), event.type(), payload)) {
-            if (closed) {
-                break;
-            }
-            if (quarantined[i]) {
-                continue;
-            }
-            Filter filter = filters.get(i);
-            XdmValue result;
-            boolean match;
-            if (index.exact(i)) {
-                result = payload;   // decided by the index: /Event/T[C = 'v'] matched, and its result is the payload
-                match = true;
-            } else try {
-                int index = i;
-                result = filter.guarded() ? guard.run(() -> evaluate(index, event, limits), limits.filterTime())
-                        : evaluate(i, event, limits);
-                match = EffectiveBoolean.of(result);
-            } catch (java.util.concurrent.TimeoutException e) {
-                evaluators[i] = null;   // it belonged to the stopped thread
-                overrun(i, filter, event, limits);
-                continue;
-            } catch (SaxonApiException e) {
-                filterFailed(filter, event, e.getErrorCode() == null ? null : e.getErrorCode().getLocalName(), e.getMessage());
-                continue;
-            } catch (XPathException e) {
-                filterFailed(filter, event, code(e), e.getMessage());
-                continue;
-            } catch (UncheckedXPathException e) {
-                filterFailed(filter, event, code(e.getXPathException()), e.getMessage());
-                continue;
-            } catch (Exception e) {
-                filterFailed(filter, event, null, e.getMessage());
-                continue;
-            }
-            if (match) {
-                matched.get(filter.name()).incrementAndGet();
-                Match m = new Match(filter.name(), event, result);
+        boolean completed;
+        try {
+            completed = filterSet.evaluate(event, () -> closed, m -> {
+                matched.get(m.filter()).incrementAndGet();
                 Throwable failure = atLeastOnce ? handleWithRetries(m) : handleOnce(m);
                 if (failure != null && atLeastOnce) {
                     if (closed) {
                         rollback();   // stopping: leave the event to the broker, another member or the next start retries it
-                        return;
+                        return false;
                     }
-                    if (!deadLetter(message, event.id(), filter.name(), "the handler failed " + options.maxAttempts()
-                            + " time(s): " + failure, options.maxAttempts())) {
-                        return;   // rolled back: the broker redelivers the event
-                    }
+                    // false: dead-lettering failed and was rolled back; the broker redelivers the event
+                    return deadLetter(message, event.id(), m.filter(), "the handler failed " + options.maxAttempts()
+                            + " time(s): " + failure, options.maxAttempts());
                 }
-            }
+                return true;
+            });
+        } catch (Exception e) {
+            LOG.error("evaluating event {} failed: {}", event.id(), e.toString());
+            completed = false;
+        }
+        if (!completed && atLeastOnce) {
+            return;   // rolled back or stopping: not acknowledged
         }
         if (atLeastOnce) {
             commit();
@@ -401,81 +342,6 @@ public final class Subscription implements AutoCloseable {
         }
     }
 
-    /** Evaluates one filter, reading at most the result size limit (lazily: a huge result is never built whole). */
-    private XdmValue evaluate(int i, Event event, Limits limits) throws SaxonApiException {
-        XQueryEvaluator ev = evaluator(i);
-        bind(ev, filters.get(i), event);
-        List<net.sf.saxon.s9api.XdmItem> items = new java.util.ArrayList<>();
-        for (var it = ev.iterator(); it.hasNext(); ) {
-            if (items.size() >= limits.maxResultItems()) {
-                it.close();
-                throw new SaxonApiException("the result has more than " + limits.maxResultItems() + " items (the limit)");
-            }
-            items.add(it.next());
-        }
-        return new XdmValue(items);
-    }
-
-    private synchronized void overrun(int i, Filter filter, Event event, Limits limits) {
-        overruns.incrementAndGet();
-        String message = "ran longer than " + limits.filterTime().toMillis() + " ms and was stopped; counted as no match";
-        filterFailed(filter, event, "XQBUS0001", message);
-        if (++overrunsPerFilter[i] >= limits.maxOverruns()) {
-            quarantined[i] = true;
-            String reason = "overran its time limit " + overrunsPerFilter[i] + " times";
-            LOG.error("filter {} quarantined: {}; it is no longer evaluated in this subscription", filter.name(), reason);
-            try {
-                bus.options().listener().filterQuarantined(filter.name(), reason);
-            } catch (RuntimeException ignored) {
-                // listeners must not throw
-            }
-        }
-    }
-
-    private void filterFailed(Filter filter, Event event, String code, String message) {
-        filterErrors.incrementAndGet();
-        LOG.warn("filter {} failed on event {}: {} {}", filter.name(), event.id(), code, message);
-        try {
-            bus.options().listener().filterFailed(filter.name(), event.id(), code, message);
-        } catch (RuntimeException ignored) {
-            // listeners must not throw
-        }
-    }
-
-    private static String code(XPathException e) {
-        return e.getErrorCodeQName() == null ? null : e.getErrorCodeQName().getLocalPart();
-    }
-
-    private XQueryEvaluator evaluator(int i) {
-        XQueryEvaluator ev = evaluators[i];
-        if (ev == null) {
-            ev = filters.get(i).executable().load();
-            ev.setTraceFunctionDestination(null);
-            evaluators[i] = ev;
-        }
-        return ev;
-    }
-
-    private static void bind(XQueryEvaluator ev, Filter filter, Event event) throws SaxonApiException {
-        ev.setContextItem(event.document());
-        for (String v : filter.declaredVariables()) {
-            XdmValue value = switch (v) {
-                case "type" -> atomic(event.type());
-                case "ns" -> atomic(event.namespace());
-                case "source" -> atomic(event.source());
-                case "producer" -> atomic(event.producer());
-                case "id" -> atomic(event.id());
-                case "seq" -> event.seq() == null ? XdmEmptySequence.getInstance() : new XdmAtomicValue(event.seq());
-                default -> XdmEmptySequence.getInstance();
-            };
-            ev.setExternalVariable(Filter.variable(v), value);
-        }
-    }
-
-    private static XdmValue atomic(String s) {
-        return s == null ? XdmEmptySequence.getInstance() : new XdmAtomicValue(s);
-    }
-
     private Event toEvent(Message message) throws InvalidEventException {
         Limits limits = bus.options().limits();
         String sourceName = "message " + messageId(message);
@@ -506,43 +372,9 @@ public final class Subscription implements AutoCloseable {
         } catch (JMSException e) {
             throw new InvalidEventException("cannot read the message body: " + e.getMessage(), new Location(sourceName, 0, 0, null), e);
         }
-        BuildingContentHandler tree;
-        try {
-            tree = Sandbox.processor().newDocumentBuilder().newBuildingContentHandler();
-        } catch (SaxonApiException e) {
-            throw new IllegalStateException("cannot create a Saxon tree builder: " + e, e);
-        }
-        EventParser.Parsed parsed = EventParser.parse(input, sourceName, limits,
-                bus.options().validateIncoming() ? bus.schemas().compiled() : null, null, tree);
-        XdmNode document;
-        try {
-            document = tree.getDocumentNode();
-        } catch (SaxonApiException e) {
-            throw new InvalidEventException("cannot build the event tree: " + e.getMessage(), new Location(sourceName, 0, 0, null), e);
-        }
-        Map<String, String> env = parsed.envelope();
-        String id = env.get("id");
-        if (id == null || id.isBlank()) {
-            id = property(message, XqBus.PROP_ID);
-        }
-        if (id == null || id.isBlank()) {
-            id = jmsId(message);
-        }
-        if (id == null) {
-            id = UUID.randomUUID().toString();
-        }
-        Long seq = null;
-        String seqText = env.get("seq");
-        if (seqText != null) {
-            try {
-                seq = Long.parseLong(seqText.trim());
-            } catch (NumberFormatException e) {
-                throw new InvalidEventException("the envelope attribute seq is not an integer: '" + seqText + "'",
-                        new Location(sourceName, 0, 0, "/Event/@seq"));
-            }
-        }
-        return new Event(id, parsed.type(), parsed.namespace(), env.get("source"), env.get("producer"), seq, env.get("time"),
-                address(message), document);
+        String fallbackId = property(message, XqBus.PROP_ID);
+        return EventReader.read(input, sourceName, limits, bus.options().validateIncoming() ? bus.schemas().compiled() : null,
+                fallbackId != null ? fallbackId : jmsId(message), address(message));
     }
 
     private static InvalidEventException tooLarge(long size, Limits limits, String sourceName) {
