@@ -16,8 +16,11 @@ public final class BenchMain {
         switch (name) {
             case "send-stream" -> SendStreamBench.main(rest);
             case "filters" -> FilterThroughputBench.main(rest);
+            case "memory" -> FilterMemoryBench.main(rest);
+            case "e2e" -> EndToEndBench.main(rest);
+            case "jmh" -> org.openjdk.jmh.Main.main(rest);
             default -> {
-                System.err.println("usage: xqbus-bench send-stream [EVENTS] [ROUNDS] | filters [EVENTS]");
+                System.err.println("usage: xqbus-bench send-stream [EVENTS] [ROUNDS] | filters [EVENTS] | memory [FILTERS] | e2e [EVENTS] | jmh [JMH OPTIONS]");
                 System.exit(name.equals("help") ? 0 : 2);
             }
         }
