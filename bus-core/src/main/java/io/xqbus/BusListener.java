@@ -17,6 +17,18 @@ public interface BusListener {
     default void filterQuarantined(String filter, String reason) {
     }
 
+    /** An event already seen (by id, within the subscription's window) was dropped. */
+    default void duplicateSuppressed(String eventId, String producer, Long seq) {
+    }
+
+    /**
+     * A producer's sequence numbers jumped: {@code expected} was next, {@code received} arrived. Events of
+     * other types than a subscription's filters name also count, so type-routed subscriptions see gaps for
+     * the types they do not receive; use gap detection with {@code PREFIX.#} subscriptions.
+     */
+    default void gapDetected(String producer, String source, long expected, long received) {
+    }
+
     /** A message was not an acceptable event (not XML, a DOCTYPE, too large, breaks its XSD …). */
     default void eventRejected(String messageId, InvalidEventException reason) {
     }

@@ -50,6 +50,17 @@ public final class Event {
         return namespace;
     }
 
+    /**
+     * The version of the event type, by convention the last segment of its namespace when it is {@code v}
+     * followed by digits ({@code urn:acme:billing:v2}, {@code http://acme.com/events/v2} → {@code "v2"}), or null.
+     * A new major version of an event type is a new namespace; compatible changes (new optional elements)
+     * keep the namespace.
+     */
+    public String version() {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("[/:](v[0-9]+)$").matcher(namespace);
+        return m.find() ? m.group(1) : null;
+    }
+
     /** The host or application that produced it, or null. */
     public String source() {
         return source;

@@ -112,6 +112,17 @@ public final class FilterSet implements AutoCloseable {
         return out;
     }
 
+    /** The matches of an event already received (for example from a subscription or a capture), in filter order. */
+    public List<Match> matchesOf(Event event) {
+        List<Match> out = new ArrayList<>();
+        try {
+            evaluate(event, () -> false, out::add);
+        } catch (Exception e) {
+            throw new IllegalStateException("collecting matches cannot fail", e);
+        }
+        return out;
+    }
+
     /** The filters, in evaluation order. */
     public List<Filter> filters() {
         return filters;

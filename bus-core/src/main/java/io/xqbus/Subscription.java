@@ -50,6 +50,15 @@ public final class Subscription implements AutoCloseable {
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong handlerErrors = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
+    private final AtomicLong duplicates = new AtomicLong();
+    private final AtomicLong gaps = new AtomicLong();
+    private final Map<String, Boolean> recentIds;
+    private final Map<String, Long> lastSeq = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+            return size() > 10_000;
+        }
+    };
 
     private final Map<String, AtomicLong> matched = new LinkedHashMap<>();
     private volatile Thread deliveryThread;
@@ -62,6 +71,13 @@ public final class Subscription implements AutoCloseable {
         this.session = session;
         this.consumers = List.copyOf(consumers);
         this.filters = filters;
+        int window = options.duplicateWindow();
+        this.recentIds = window == 0 ? null : new LinkedHashMap<>(Math.min(window, 1 << 16), 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                return size() > window;
+            }
+        };
         this.filterSet = new FilterSet(filters, bus.options().limits(), bus.options().listener(), true);
         this.handler = handler;
         this.addresses = List.copyOf(addresses);
@@ -114,6 +130,16 @@ public final class Subscription implements AutoCloseable {
         return handlerErrors.get();
     }
 
+    /** Duplicates dropped (see {@link SubscriptionOptions.Builder#suppressDuplicates}). */
+    public long duplicates() {
+        return duplicates.get();
+    }
+
+    /** Gaps detected in producers' sequence numbers (see {@link SubscriptionOptions.Builder#detectGaps}). */
+    public long gaps() {
+        return gaps.get();
+    }
+
     /** Events republished to the dead-letter address (group subscriptions only). */
     public long deadLettered() {
         return deadLettered.get();
@@ -140,6 +166,44 @@ public final class Subscription implements AutoCloseable {
     }
 
     /**
+     * Stops taking new events, lets the one being handled finish (every matching handler), then detaches.
+     *
+     * @return whether the in-flight work finished within the timeout (it is detached either way)
+     */
+    public boolean drain(java.time.Duration timeout) {
+        if (closed) {
+            return true;
+        }
+        if (Thread.currentThread() == deliveryThread) {
+            close();
+            return false;
+        }
+        bus.removed(this);
+        Thread stopper = new Thread(this::closeConsumers, "xqbus-subscription-drain");
+        stopper.setDaemon(true);
+        stopper.start();
+        try {
+            stopper.join(timeout.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        boolean finished = !stopper.isAlive();
+        closed = true;
+        detach();
+        return finished;
+    }
+
+    private void closeConsumers() {
+        for (MessageConsumer consumer : consumers) {
+            try {
+                consumer.close();   // waits for the message listener in progress to return
+            } catch (JMSException e) {
+                LOG.debug("closing a consumer: {}", e.getMessage());
+            }
+        }
+    }
+
+    /**
      * Stops delivery and detaches from the broker. Idempotent. Called from the handler itself, it stops
      * delivery at once and detaches when the handler returns.
      */
@@ -161,10 +225,8 @@ public final class Subscription implements AutoCloseable {
 
     private void detach() {
         filterSet.close();
+        closeConsumers();
         try {
-            for (MessageConsumer consumer : consumers) {
-                consumer.close();
-            }
             session.close();
         } catch (JMSException e) {
             LOG.debug("closing a subscription: {}", e.getMessage());
@@ -194,6 +256,31 @@ public final class Subscription implements AutoCloseable {
                 commit();
             }
             return;
+        }
+        if (recentIds != null && recentIds.put(event.id(), Boolean.TRUE) != null) {
+            duplicates.incrementAndGet();
+            LOG.info("dropped duplicate event {} (producer {}, seq {})", event.id(), event.producer(), event.seq());
+            try {
+                bus.options().listener().duplicateSuppressed(event.id(), event.producer(), event.seq());
+            } catch (RuntimeException ignored) {
+                // listeners must not throw
+            }
+            if (atLeastOnce) {
+                commit();
+            }
+            return;
+        }
+        if (options.detectGaps() && event.producer() != null && event.seq() != null) {
+            Long last = lastSeq.put(event.producer(), Math.max(event.seq(), lastSeq.getOrDefault(event.producer(), 0L)));
+            if (last != null && event.seq() > last + 1) {
+                gaps.incrementAndGet();
+                LOG.warn("gap in the events of producer {} ({}): expected seq {}, got {}", event.producer(), event.source(), last + 1, event.seq());
+                try {
+                    bus.options().listener().gapDetected(event.producer(), event.source(), last + 1, event.seq());
+                } catch (RuntimeException ignored) {
+                    // listeners must not throw
+                }
+            }
         }
         boolean completed;
         try {

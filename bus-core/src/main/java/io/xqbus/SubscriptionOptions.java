@@ -41,6 +41,8 @@ public final class SubscriptionOptions {
     private final int maxAttempts;
     private final Duration backoff;
     private final Duration maxBackoff;
+    private final int duplicateWindow;
+    private final boolean detectGaps;
 
     private SubscriptionOptions(Builder b) {
         this.group = b.group;
@@ -48,6 +50,8 @@ public final class SubscriptionOptions {
         this.maxAttempts = b.maxAttempts;
         this.backoff = b.backoff;
         this.maxBackoff = b.maxBackoff;
+        this.duplicateWindow = b.duplicateWindow;
+        this.detectGaps = b.detectGaps;
     }
 
     public static Builder builder() {
@@ -81,6 +85,16 @@ public final class SubscriptionOptions {
         return maxBackoff;
     }
 
+    /** How many recent event ids are remembered to drop duplicates (0: duplicates are delivered). */
+    public int duplicateWindow() {
+        return duplicateWindow;
+    }
+
+    /** Whether gaps in a producer's sequence numbers are reported to the {@link BusListener}. */
+    public boolean detectGaps() {
+        return detectGaps;
+    }
+
     /** Collects options. */
     public static final class Builder {
         private String group;
@@ -88,6 +102,8 @@ public final class SubscriptionOptions {
         private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
         private Duration backoff = DEFAULT_BACKOFF;
         private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
+        private int duplicateWindow;
+        private boolean detectGaps;
 
         private Builder() {
         }
@@ -119,6 +135,27 @@ public final class SubscriptionOptions {
         public Builder backoff(Duration first, Duration max) {
             this.backoff = Objects.requireNonNull(first, "first");
             this.maxBackoff = Objects.requireNonNull(max, "max");
+            return this;
+        }
+
+        /**
+         * Drops an event whose id was seen among the last {@code window} events (after a crash and
+         * redelivery, or a producer's retry), reporting it to {@link BusListener#duplicateSuppressed}.
+         */
+        public Builder suppressDuplicates(int window) {
+            if (window < 0) {
+                throw new IllegalArgumentException("the duplicate window cannot be negative");
+            }
+            this.duplicateWindow = window;
+            return this;
+        }
+
+        /**
+         * Reports a jump in a producer's sequence numbers (an event lost or filtered out on the way, or
+         * published while this subscription did not exist) to {@link BusListener#gapDetected}.
+         */
+        public Builder detectGaps(boolean detect) {
+            this.detectGaps = detect;
             return this;
         }
 

@@ -318,13 +318,7 @@ public final class XqBus implements AutoCloseable {
                 if (publishSession == null) {
                     publishSession = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
                 }
-                TextMessage m = publishSession.createTextMessage(doc);
-                m.setStringProperty(PROP_ID, p.id());
-                m.setStringProperty(PROP_TYPE, p.type());
-                m.setStringProperty(PROP_NS, p.namespace());
-                m.setStringProperty(PROP_SOURCE, source);
-                m.setStringProperty(PROP_PRODUCER, producerId);
-                m.setLongProperty(PROP_SEQ, next);
+                TextMessage m = message(publishSession, p, doc, source, next);
                 if (async == null) {
                     producer(address).send(m);
                 } else {
@@ -348,6 +342,109 @@ public final class XqBus implements AutoCloseable {
             seq = next;
             return receipt;
         }
+    }
+
+    private TextMessage message(Session session, PreparedEvent p, String doc, String source, long seq) throws JMSException {
+        TextMessage m = session.createTextMessage(doc);
+        m.setStringProperty(PROP_ID, p.id());
+        m.setStringProperty(PROP_TYPE, p.type());
+        m.setStringProperty(PROP_NS, p.namespace());
+        m.setStringProperty(PROP_SOURCE, source);
+        m.setStringProperty(PROP_PRODUCER, producerId);
+        m.setLongProperty(PROP_SEQ, seq);
+        return m;
+    }
+
+    private Session batchSession;
+    private final Map<String, MessageProducer> batchProducers = new HashMap<>();
+
+    /**
+     * Publishes several events all or nothing: every event is validated first (an invalid one is named by its
+     * position and nothing is sent), then all are sent in one transaction — the broker has all of them or
+     * none. Each may be an {@link EventBuilder}, XML text, bytes, a {@link PreparedEvent} or a JAXB object.
+     *
+     * @return the receipts, in order
+     * @throws InvalidEventException      naming the position of the first invalid event (nothing sent)
+     * @throws BrokerUnavailableException when the transaction failed (nothing delivered)
+     */
+    public List<Receipt> publishBatch(List<?> events) throws XqBusException {
+        List<PreparedEvent> prepared = new ArrayList<>(events.size());
+        for (int i = 0; i < events.size(); i++) {
+            try {
+                prepared.add(prepareAny(events.get(i), "batch event " + (i + 1)));
+            } catch (InvalidEventException e) {
+                throw new InvalidEventException("event " + (i + 1) + " of " + events.size() + " in the batch is invalid, so nothing was sent: "
+                        + e.problem(), e.location(), e);
+            }
+        }
+        synchronized (publishLock) {
+            checkOpen();
+            long first = seq;
+            List<Receipt> receipts = new ArrayList<>(prepared.size());
+            try {
+                if (batchSession == null) {
+                    batchSession = connection.createSession(true, Session.SESSION_TRANSACTED);
+                }
+                for (PreparedEvent p : prepared) {
+                    String source = p.source() != null ? p.source() : options.source();
+                    String address = options.prefix() + "." + p.type();
+                    long next = ++seq;
+                    String time = TIME.format(Instant.now().truncatedTo(ChronoUnit.MILLIS));
+                    MessageProducer producer = batchProducers.get(address);
+                    if (producer == null) {
+                        producer = batchSession.createProducer(batchSession.createTopic(address));
+                        producer.setDeliveryMode(options.persistent() ? DeliveryMode.PERSISTENT : DeliveryMode.NON_PERSISTENT);
+                        batchProducers.put(address, producer);
+                    }
+                    producer.send(message(batchSession, p, envelope(p, source, next, time), source, next));
+                    receipts.add(new Receipt(p.id(), p.type(), p.namespace(), address, producerId, next));
+                }
+                batchSession.commit();
+                return receipts;
+            } catch (JMSException e) {
+                seq = first;   // nothing was delivered: the numbers are free again
+                try {
+                    batchSession.rollback();
+                } catch (JMSException ignored) {
+                    // the transaction is gone either way
+                }
+                throw JmsSupport.map(e, "publishing a batch of " + prepared.size(), options.broker(), options.user());
+            }
+        }
+    }
+
+    private PreparedEvent prepareAny(Object event, String sourceName) throws XqBusException {
+        if (event instanceof PreparedEvent p) {
+            return p;
+        }
+        if (event instanceof EventBuilder b) {
+            String ns = b.namespace() != null ? b.namespace() : schemas.namespaceOf(b.type());
+            return PreparedEvent.prepare(b.toXml(ns), sourceName, schemas, options.limits());
+        }
+        if (event instanceof CharSequence text) {
+            return PreparedEvent.prepare(text.toString(), sourceName, schemas, options.limits());
+        }
+        if (event instanceof byte[] bytes) {
+            return PreparedEvent.prepare(bytes, sourceName, schemas, options.limits());
+        }
+        return PreparedEvent.prepare(JaxbBinding.of(event.getClass()).marshal(event), sourceName, schemas, options.limits());
+    }
+
+    /**
+     * Registers every method of an object annotated {@link OnEvent} as a handler, in one subscription (see
+     * {@link OnEvent} for the threading and order).
+     *
+     * @return the subscription: close or drain it to unregister
+     * @throws IllegalArgumentException when a method has no handler signature or the object has no such method
+     */
+    public Subscription register(Object handlers) throws XqBusException {
+        return register(handlers, SubscriptionOptions.DEFAULT);
+    }
+
+    /** Registers annotated handlers with subscription options (for example a durable group). */
+    public Subscription register(Object handlers, SubscriptionOptions subscriptionOptions) throws XqBusException {
+        Handlers h = Handlers.of(handlers);
+        return subscribe(h.filters(), h::dispatch, subscriptionOptions);
     }
 
     private MessageProducer producer(String address) throws JMSException {
@@ -607,7 +704,7 @@ public final class XqBus implements AutoCloseable {
         return options;
     }
 
-    /** Closes every subscription and the connection. Idempotent. */
+    /** Drains every subscription (the events being handled finish), then closes the connection. Idempotent. */
     @Override
     public void close() {
         if (closed) {
@@ -618,7 +715,7 @@ public final class XqBus implements AutoCloseable {
             schemaWatcher.close();
         }
         for (Subscription s : new ArrayList<>(subscriptions)) {
-            s.close();
+            s.drain(java.time.Duration.ofSeconds(30));   // the events being handled finish first
         }
         closeQuietly(connection);
     }
