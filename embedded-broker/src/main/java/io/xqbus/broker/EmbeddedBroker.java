@@ -230,7 +230,15 @@ public final class EmbeddedBroker implements AutoCloseable {
         c.setName("xqbus-embedded");
         c.setPersistenceEnabled(dataDirectory != null);
         c.setSecurityEnabled(!users.isEmpty());
-        permissions.forEach((match, roles) -> {
+        // Artemis applies only the most specific matching entry; a grant on a broad match must still hold
+        // for narrower ones, so each entry also carries the grants of every broader match that covers it
+        permissions.forEach((match, ignored) -> {
+            Map<String, EnumSet<Permission>> roles = new LinkedHashMap<>();
+            permissions.forEach((other, grants) -> {
+                if (covers(other, match)) {
+                    grants.forEach((role, perms) -> roles.computeIfAbsent(role, r -> EnumSet.noneOf(Permission.class)).addAll(perms));
+                }
+            });
             Set<Role> set = new HashSet<>();
             roles.forEach((role, perms) -> {
                 boolean pub = perms.contains(Permission.PUBLISH);
@@ -288,6 +296,29 @@ public final class EmbeddedBroker implements AutoCloseable {
                 .setAutoDeleteQueues(false)
                 .setAutoDeleteAddresses(false));
         return c;
+    }
+
+    /** Whether the Artemis match {@code pattern} ('.' words, '*' one word, '#' any) covers every address {@code match} does. */
+    static boolean covers(String pattern, String match) {
+        return covers(pattern.split("\\."), 0, match.split("\\."), 0);
+    }
+
+    private static boolean covers(String[] p, int i, String[] m, int j) {
+        if (i == p.length) {
+            return j == m.length;
+        }
+        if (p[i].equals("#")) {
+            for (int k = j; k <= m.length; k++) {
+                if (covers(p, i + 1, m, k)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        if (j == m.length || m[j].equals("#")) {
+            return false;
+        }
+        return (p[i].equals("*") || p[i].equals(m[j])) && !(m[j].equals("*") && !p[i].equals("*")) && covers(p, i + 1, m, j + 1);
     }
 
     private static int freePort() throws IOException {

@@ -62,6 +62,17 @@ class EmbeddedBrokerTest {
     }
 
     @Test
+    void broaderSecurityMatchesCoverNarrowerOnes() {
+        assertTrue(EmbeddedBroker.covers("xqbus.events.#", "xqbus.events.PhoneStatus"));
+        assertTrue(EmbeddedBroker.covers("#", "xqbus.events.#"));
+        assertTrue(EmbeddedBroker.covers("xqbus.events.#", "xqbus.events"));
+        assertTrue(EmbeddedBroker.covers("xqbus.*.PhoneStatus", "xqbus.events.PhoneStatus"));
+        assertFalse(EmbeddedBroker.covers("xqbus.events.PhoneStatus", "xqbus.events.#"));
+        assertFalse(EmbeddedBroker.covers("xqbus.events.*", "xqbus.events.#"));
+        assertFalse(EmbeddedBroker.covers("xqbus.dead-letter", "xqbus.events.PhoneStatus"));
+    }
+
+    @Test
     void theDeadLetterAddressKeepsItsMessages(URI uri) throws Exception {
         Connection c = new JmsConnectionFactory(uri).createConnection();
         try {

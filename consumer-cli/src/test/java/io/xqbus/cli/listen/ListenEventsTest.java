@@ -80,7 +80,8 @@ class ListenEventsTest {
     void printsEachMatchOnOneLineAndStopsAtCount() throws Exception {
         Running r = new Running("--broker", broker, "--count", "2", "--timeout", "30s",
                 "--query", F + "/f:Event/f:PhoneStatus[f:CallerId = 'count'][f:Status = 'busy']").awaitListening();
-        assertTrue(r.err.toString().contains("listening on xqbus.events.#"), r.err.toString());
+        assertTrue(r.err.toString().contains("listening on xqbus.events.PhoneStatus, xqbus.events (1 filter)"),
+                "a filter that names its type attaches to that type's address and the bare prefix: " + r.err);
         phone("count", "idle");
         phone("count", "busy");
         phone("count", "busy");
