@@ -6,20 +6,23 @@ xqbus_launch() {
   local module=$1 main=$2
   shift 2
   local jar="$xqbus_root/$module/target/$module.jar"
-  if [[ ! -f $jar || "$xqbus_root/pom.xml" -nt $jar ]] \
-     || [[ -n "$(find "$xqbus_root" -path '*/src/main/*' -newer "$jar" -print -quit 2>/dev/null)" ]]; then
+  # the jar plugin keeps an unchanged jar's old time stamp, so the launcher stamps its own builds
+  local stamp="$xqbus_root/$module/target/.launcher-built"
+  if [[ ! -f $jar || ! -f $stamp || "$xqbus_root/pom.xml" -nt $stamp ]] \
+     || [[ -n "$(find "$xqbus_root" -path '*/src/main/*' -newer "$stamp" -print -quit 2>/dev/null)" ]]; then
     echo "xqbus: building $module (first use or sources changed)…" >&2
     if ! (cd "$xqbus_root" && mvn -B -q -DskipTests -pl "$module" -am package) >&2; then
       echo "xqbus: the build failed; run 'mvn -B -DskipTests package' in $xqbus_root to see why" >&2
       exit 70
     fi
+    touch "$stamp"
   fi
   # Class data sharing (AppCDS): the first run records the classes it loads, later runs map them — a
   # faster start for commands that scripts call in loops. XQBUS_CDS=off turns it off.
   local cds=()
   if [[ ${XQBUS_CDS:-on} != off ]]; then
     local archive="$xqbus_root/$module/target/app-cds.jsa"
-    if [[ -f $archive && ! $jar -nt $archive ]]; then
+    if [[ -f $archive && ! $stamp -nt $archive ]]; then
       cds=(-XX:SharedArchiveFile="$archive" -Xshare:auto)
     else
       cds=(-XX:ArchiveClassesAtExit="$archive")

@@ -106,7 +106,11 @@ def main(argv=None):
         return 1
     try:
         credit = args.credit if args.credit > 0 else max(1, min(args.count, 100))
-        receiver = conn.create_receiver(args.address, credit=credit, options=options or None)
+        try:
+            receiver = conn.create_receiver(args.address, credit=credit, options=options or None)
+        except Exception as e:  # a refused attach (RabbitMQ 3.10 often just ends the session: then a Timeout)
+            sys.stderr.write("receive_events.py: cannot attach to %s: %s: %s\n" % (args.address, type(e).__name__, e))
+            return 1
         sys.stderr.write("receive_events.py: attached to %s\n" % args.address)
         sys.stderr.flush()
         while received < args.count:
