@@ -102,14 +102,7 @@ public final class FilterSet implements AutoCloseable {
      * @throws InvalidEventException when it is not an acceptable event
      */
     public List<Match> match(String eventXml) throws InvalidEventException {
-        Event event = EventReader.read(SecureXml.text(eventXml, null), "<event text>", limits, null, null, null);
-        List<Match> out = new ArrayList<>();
-        try {
-            evaluate(event, () -> false, out::add);
-        } catch (Exception e) {
-            throw new IllegalStateException("collecting matches cannot fail", e);
-        }
-        return out;
+        return matchesOf(EventReader.read(SecureXml.text(eventXml, null), "<event text>", limits, null, null, null));
     }
 
     /** The matches of an event already received (for example from a subscription or a capture), in filter order. */
