@@ -61,6 +61,7 @@ public final class FilterSet implements AutoCloseable {
     private final boolean[] quarantined;
     private final FilterGuard guard;
     private final AtomicLong filterErrors = new AtomicLong();
+    private java.util.concurrent.atomic.LongAdder sharedErrors = new java.util.concurrent.atomic.LongAdder();
     private final AtomicLong overruns = new AtomicLong();
 
     FilterSet(List<Filter> filters, Limits limits, BusListener listener, boolean indexed) {
@@ -254,8 +255,14 @@ public final class FilterSet implements AutoCloseable {
         }
     }
 
+    /** Also counts filter errors in this adder (the bus's totals). */
+    void countErrorsIn(java.util.concurrent.atomic.LongAdder adder) {
+        this.sharedErrors = adder;
+    }
+
     private void failed(Filter filter, Event event, String code, String message) {
         filterErrors.incrementAndGet();
+        sharedErrors.increment();
         LOG.warn("filter {} failed on event {}: {} {}", filter.name(), event.id(), code, message);
         try {
             listener.filterFailed(filter.name(), event.id(), code, message);

@@ -79,6 +79,7 @@ public final class Subscription implements AutoCloseable {
             }
         };
         this.filterSet = new FilterSet(filters, bus.options().limits(), bus.options().listener(), true);
+        filterSet.countErrorsIn(bus.counters().filterErrors);
         this.handler = handler;
         this.addresses = List.copyOf(addresses);
         for (Filter f : filters) {
@@ -239,12 +240,14 @@ public final class Subscription implements AutoCloseable {
             return;
         }
         received.incrementAndGet();
+        bus.counters().received.increment();
         boolean atLeastOnce = options.atLeastOnce();
         Event event;
         try {
             event = toEvent(message);
         } catch (InvalidEventException e) {
             rejected.incrementAndGet();
+            bus.counters().rejected.increment();
             String id = messageId(message);
             LOG.warn("rejected a message that is not an acceptable event: {}", e.getMessage());
             try {
@@ -286,6 +289,7 @@ public final class Subscription implements AutoCloseable {
         try {
             completed = filterSet.evaluate(event, () -> closed, m -> {
                 matched.get(m.filter()).incrementAndGet();
+                bus.counters().matched(m.filter());
                 Throwable failure = atLeastOnce ? handleWithRetries(m) : handleOnce(m);
                 if (failure != null && atLeastOnce) {
                     if (closed) {
@@ -311,11 +315,13 @@ public final class Subscription implements AutoCloseable {
     }
 
     private Throwable handleOnce(Match m) {
+        long start = System.nanoTime();
         try {
             handler.onMatch(m);
             return null;
         } catch (Exception | LinkageError e) {
             handlerErrors.incrementAndGet();
+            bus.counters().handlerErrors.increment();
             LOG.warn("handler failed on event {} (filter {}): {}", m.event().id(), m.filter(), e.toString());
             try {
                 bus.options().listener().handlerFailed(m.filter(), m.event().id(), e);
@@ -323,6 +329,9 @@ public final class Subscription implements AutoCloseable {
                 // listeners must not throw
             }
             return e;
+        } finally {
+            bus.counters().handlerCalls.increment();
+            bus.counters().handlerNanos.add(System.nanoTime() - start);
         }
     }
 
@@ -399,6 +408,7 @@ public final class Subscription implements AutoCloseable {
             }
             deadLetters.send(copy);
             deadLettered.incrementAndGet();
+            bus.counters().deadLettered.increment();
             LOG.warn("dead-lettered event {}{}: {}", eventId, filter == null ? "" : " (filter " + filter + ")", reason);
             try {
                 bus.options().listener().deadLettered(eventId, filter, reason);

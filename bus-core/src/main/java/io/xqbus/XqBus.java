@@ -78,6 +78,7 @@ public final class XqBus implements AutoCloseable {
     private final String producerId = UUID.randomUUID().toString();
     private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
 
+    private final BusCounters counters = new BusCounters();
     private final Object publishLock = new Object();
     private Session publishSession;
     private final Map<String, MessageProducer> producers = new HashMap<>();
@@ -321,10 +322,12 @@ public final class XqBus implements AutoCloseable {
                 TextMessage m = message(publishSession, p, doc, source, next);
                 if (async == null) {
                     producer(address).send(m);
+                    counters.published.increment();
                 } else {
                     producer(address).send(m, new CompletionListener() {
                         @Override
                         public void onCompletion(jakarta.jms.Message message) {
+                            counters.published.increment();
                             async.complete(receipt);
                         }
 
@@ -400,6 +403,7 @@ public final class XqBus implements AutoCloseable {
                     receipts.add(new Receipt(p.id(), p.type(), p.namespace(), address, producerId, next));
                 }
                 batchSession.commit();
+                counters.published.add(receipts.size());
                 return receipts;
             } catch (JMSException e) {
                 seq = first;   // nothing was delivered: the numbers are free again
@@ -692,6 +696,10 @@ public final class XqBus implements AutoCloseable {
     /** The schema set events are validated against now (it changes when a watched directory changes). */
     public SchemaSet schemas() {
         return schemas;
+    }
+
+    BusCounters counters() {
+        return counters;
     }
 
     /** This bus's producer id, the {@code producer} attribute of every event it publishes. */

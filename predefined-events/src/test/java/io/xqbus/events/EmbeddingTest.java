@@ -186,6 +186,32 @@ class EmbeddingTest {
     }
 
     @Test
+    void theMetricsCountWhatTheTestSent(URI broker) throws Exception {
+        var registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        try (XqBus metered = XqBus.connect(BusOptions.builder().broker(broker).build())) {
+            new io.xqbus.XqBusMetrics(metered).bindTo(registry);
+            AtomicInteger handled = new AtomicInteger();
+            metered.subscribe(List.of(io.xqbus.Filter.compile("metric-nodes", F + "/f:Event/f:NodeAnnounce[starts-with(f:Id, 'm-')]"),
+                    io.xqbus.Filter.compile("two-strings", F + "(/f:Event/f:NodeAnnounce[starts-with(f:Id, 'm-')]/f:Id/string(), 'x')")),
+                    m -> {
+                        handled.incrementAndGet();
+                        throw new IllegalStateException("counted as a handler error");
+                    });
+            for (int i = 0; i < 3; i++) {
+                metered.publish(node("m-" + i));
+            }
+            waitFor(() -> handled.get() >= 3);
+            waitFor(() -> registry.get("xqbus.filter.errors").functionCounter().count() >= 3);
+            assertEquals(3, registry.get("xqbus.published").functionCounter().count());
+            assertEquals(3, registry.get("xqbus.matched").tag("filter", "metric-nodes").functionCounter().count());
+            assertEquals(3, registry.get("xqbus.handler.errors").functionCounter().count());
+            assertEquals(3, registry.get("xqbus.filter.errors").functionCounter().count(), "two strings have no boolean value");
+            assertTrue(registry.get("xqbus.received").functionCounter().count() >= 3);
+            assertEquals(3, registry.get("xqbus.handler").functionTimer().count());
+        }
+    }
+
+    @Test
     void versionsComeFromTheNamespace() throws Exception {
         try (EventCapture capture = EventCapture.start(bus)) {
             bus.publish(node("v"));
