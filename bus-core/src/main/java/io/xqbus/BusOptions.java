@@ -64,6 +64,67 @@ public final class BusOptions {
         return new Builder();
     }
 
+    /**
+     * A builder preset from a named profile of the configuration file ({@code ~/.config/xqbus/xqbus.properties},
+     * or {@code $XDG_CONFIG_HOME/xqbus/xqbus.properties}, or the file {@code XQBUS_CONFIG} names), where
+     * {@code profile.NAME.broker}, {@code .prefix}, {@code .source}, {@code .schemas}, {@code .user} and
+     * {@code .password-env} (the environment variable holding the password) describe one connection; plain
+     * keys without a profile are the defaults. The commands select the same profiles with {@code --profile}.
+     *
+     * <pre>{@code
+     * # ~/.config/xqbus/xqbus.properties
+     * profile.prod.broker = failover:(amqps://mq1:5671,amqps://mq2:5671)
+     * profile.prod.user = billing
+     * profile.prod.password-env = BILLING_MQ_PASSWORD
+     * profile.dev.broker = amqp://127.0.0.1:5672
+     *
+     * XqBus bus = XqBus.connect(BusOptions.fromProfile("prod").build());
+     * }</pre>
+     *
+     * @throws SchemaException   when the profile names a schema directory that does not compile
+     * @throws XqBusException    when the file is broken, the profile is unknown or its password variable is unset
+     */
+    public static Builder fromProfile(String name) throws XqBusException {
+        return fromProfile(name, System.getenv());
+    }
+
+    static Builder fromProfile(String name, java.util.Map<String, String> env) throws XqBusException {
+        io.xqbus.internal.config.ConfigFile file;
+        try {
+            file = io.xqbus.internal.config.ConfigFile.read(io.xqbus.internal.config.ConfigFile.locate(env));
+        } catch (IllegalArgumentException e) {
+            throw new XqBusException(e.getMessage(), e);
+        }
+        if (!file.hasProfile(name)) {
+            throw new XqBusException("no profile '" + name + "' in " + file.path() + " (write profile." + name + ".broker = …)",
+                    new Location(String.valueOf(file.path()), 0, 0, null), null);
+        }
+        Builder b = builder();
+        String broker = file.get(name, "broker");
+        if (broker != null) {
+            b.broker(broker);
+        }
+        if (file.get(name, "prefix") != null) {
+            b.prefix(file.get(name, "prefix"));
+        }
+        if (file.get(name, "source") != null) {
+            b.source(file.get(name, "source"));
+        }
+        if (file.get(name, "schemas") != null) {
+            b.schemas(SchemaSet.fromOption(file.get(name, "schemas")));
+        }
+        String user = file.get(name, "user");
+        if (user != null) {
+            String variable = file.get(name, "password-env") != null ? file.get(name, "password-env") : "XQBUS_PASSWORD";
+            String password = env.get(variable);
+            if (file.get(name, "password-env") != null && password == null) {
+                throw new XqBusException("profile " + name + " reads the password from " + variable + ", which is not set", null);
+            }
+            b.credentials(user, password);
+        }
+        return b;
+    }
+
     /** A builder starting from these options. */
     public Builder newBuilder() {
         Builder b = new Builder();

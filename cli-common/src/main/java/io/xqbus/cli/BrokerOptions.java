@@ -14,6 +14,10 @@ import io.xqbus.BusOptions;
  */
 public final class BrokerOptions {
 
+    @Option(names = "--profile", paramLabel = "NAME",
+            description = "Use the named connection profile of ~/.config/xqbus/xqbus.properties (profile.NAME.broker = …); default $XQBUS_PROFILE.")
+    String profile;
+
     @Option(names = "--broker", paramLabel = "URI",
             description = "Broker URI (default: $XQBUS_BROKER, the config file, or " + BusOptions.DEFAULT_BROKER + "); "
                     + "amqps://… for TLS, failover:(…) for a cluster.")
@@ -46,7 +50,7 @@ public final class BrokerOptions {
     /** Reads the environment and configuration file; call once before the other methods. */
     public Settings settings(java.util.Map<String, String> env) throws CliError {
         if (settings == null) {
-            settings = Settings.load(env);
+            settings = Settings.load(env, profile);
         }
         return settings;
     }

@@ -1,20 +1,17 @@
 package io.xqbus.cli;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 
 /**
  * Where option defaults come from when the command line is silent: first the environment
  * ({@code XQBUS_BROKER}, {@code XQBUS_SCHEMAS}, {@code XQBUS_USER}, …), then the configuration file
  * {@code $XDG_CONFIG_HOME/xqbus/xqbus.properties} (default {@code ~/.config/xqbus/xqbus.properties}, or the
  * file {@code XQBUS_CONFIG} names). The file holds {@code key = value} lines with the option names as keys;
- * {@code #} starts a comment. An unknown key or an unreadable file is a configuration error naming the line.
+ * {@code #} starts a comment; {@code profile.NAME.key} lines form named profiles, selected with {@code --profile NAME}
+ * (or {@code XQBUS_PROFILE}), whose values come before the plain keys. An unknown key or profile, or an unreadable
+ * file, is a configuration error naming the file and line.
  */
 public final class Settings {
 
@@ -22,13 +19,13 @@ public final class Settings {
     public static final Map<String, String> KEYS = keys();
 
     private final Map<String, String> env;
-    private final Map<String, String> file;
-    private final Path path;
+    private final io.xqbus.internal.config.ConfigFile file;
+    private final String profile;
 
-    private Settings(Map<String, String> env, Map<String, String> file, Path path) {
+    private Settings(Map<String, String> env, io.xqbus.internal.config.ConfigFile file, String profile) {
         this.env = env;
         this.file = file;
-        this.path = path;
+        this.profile = profile;
     }
 
     private static Map<String, String> keys() {
@@ -50,51 +47,27 @@ public final class Settings {
      * @throws CliError (exit 78) when the file cannot be read or holds an unknown key or a line without '='
      */
     public static Settings load(Map<String, String> env) throws CliError {
-        Path path = configFile(env);
-        Map<String, String> values = new LinkedHashMap<>();
-        if (path != null && Files.isRegularFile(path)) {
-            List<String> lines;
-            try {
-                lines = Files.readAllLines(path, StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new CliError(ExitCodes.CONFIG, path + ": cannot read the configuration file: " + e.getMessage());
-            }
-            for (int i = 0; i < lines.size(); i++) {
-                String line = lines.get(i).strip();
-                if (line.isEmpty() || line.startsWith("#") || line.startsWith("!")) {
-                    continue;
-                }
-                int eq = line.indexOf('=');
-                if (eq <= 0) {
-                    throw new CliError(ExitCodes.CONFIG, path + ":" + (i + 1) + ": expected 'key = value', found '" + line + "'");
-                }
-                String key = line.substring(0, eq).strip();
-                if (!KEYS.containsKey(key)) {
-                    throw new CliError(ExitCodes.CONFIG, path + ":" + (i + 1) + ": unknown key '" + key + "'",
-                            "known keys: " + String.join(", ", new TreeSet<>(KEYS.keySet())));
-                }
-                values.put(key, line.substring(eq + 1).strip());
-            }
-        }
-        return new Settings(env, values, path);
+        return load(env, null);
     }
 
-    /** Settings from the environment alone (no file). */
-    public static Settings ofEnvironment(Map<String, String> env) {
-        return new Settings(env, Map.of(), null);
-    }
-
-    private static Path configFile(Map<String, String> env) {
-        String explicit = env.get("XQBUS_CONFIG");
-        if (explicit != null && !explicit.isBlank()) {
-            return Path.of(explicit);
+    /**
+     * Reads the configuration file with a named profile selected ({@code --profile}, or {@code XQBUS_PROFILE}).
+     *
+     * @throws CliError (exit 78) on a broken file or an unknown profile
+     */
+    public static Settings load(Map<String, String> env, String profile) throws CliError {
+        io.xqbus.internal.config.ConfigFile file;
+        try {
+            file = io.xqbus.internal.config.ConfigFile.read(io.xqbus.internal.config.ConfigFile.locate(env));
+        } catch (IllegalArgumentException e) {
+            throw new CliError(ExitCodes.CONFIG, e.getMessage());
         }
-        String xdg = env.get("XDG_CONFIG_HOME");
-        if (xdg != null && !xdg.isBlank()) {
-            return Path.of(xdg, "xqbus", "xqbus.properties");
+        String selected = profile != null ? profile : env.get("XQBUS_PROFILE");
+        if (selected != null && !file.hasProfile(selected)) {
+            throw new CliError(ExitCodes.CONFIG, (file.path() == null ? "the configuration file" : file.path().toString())
+                    + ": no profile '" + selected + "'", "write profile." + selected + ".broker = … there");
         }
-        String home = env.get("HOME");
-        return home == null || home.isBlank() ? null : Path.of(home, ".config", "xqbus", "xqbus.properties");
+        return new Settings(env, file, selected);
     }
 
     /** The value for a key: the command-line value if given, else the environment, else the file; may be null. */
@@ -109,7 +82,7 @@ public final class Settings {
                 return v;
             }
         }
-        return file.get(key);
+        return file.get(profile, key);
     }
 
     /** An environment variable (for passwords: only ever read from the environment). */
@@ -119,6 +92,6 @@ public final class Settings {
 
     /** The configuration file read, or null. */
     public Path path() {
-        return path;
+        return file.path();
     }
 }

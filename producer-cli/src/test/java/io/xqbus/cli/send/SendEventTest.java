@@ -259,6 +259,23 @@ class SendEventTest {
         assertTrue(r.err().contains(config + ":2: unknown key 'colour'"), r.err());
     }
 
+    @Test
+    void aNamedProfileChoosesTheConnection(@TempDir Path dir) throws Exception {
+        Path config = Files.writeString(dir.resolve("xqbus.properties"), "broker = amqp://127.0.0.1:1\n"
+                + "profile.test.broker = " + broker + "\nprofile.test.source = from-profile\n");
+        String[] args = {"--type", "PhoneStatus", "CallerId=profile", "ReceiverId=2", "Status=busy"};
+        Map<String, String> env = Map.of("XQBUS_CONFIG", config.toString());
+        assertEquals(69, runEnv(env, args).code(), "without a profile, the plain key");
+        String[] withProfile = {"--profile", "test", "--type", "PhoneStatus", "CallerId=profile", "ReceiverId=2", "Status=busy"};
+        assertEquals(0, runEnv(env, withProfile).code());
+        assertEquals("from-profile", next().event().source());
+        assertEquals(0, runEnv(Map.of("XQBUS_CONFIG", config.toString(), "XQBUS_PROFILE", "test"), args).code());
+        next();
+        Result unknown = runEnv(env, "--profile", "nope", "--type", "PhoneStatus", "CallerId=1");
+        assertEquals(78, unknown.code());
+        assertTrue(unknown.err().contains("no profile 'nope'"), unknown.err());
+    }
+
     static Result runEnv(Map<String, String> env, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
