@@ -17,18 +17,28 @@ xqbus_launch() {
     fi
     touch "$stamp"
   fi
-  # Class data sharing (AppCDS): the first run records the classes it loads, later runs map them — a
-  # faster start for commands that scripts call in loops. XQBUS_CDS=off turns it off.
+  # Class data sharing (AppCDS), for short commands that scripts call in loops (the launcher sets
+  # XQBUS_CDS=on): the first run records the classes it loads, the next builds a static archive in a
+  # separate process (a failure there only means no archive), later runs map it. Static, not the dynamic
+  # -XX:ArchiveClassesAtExit: that one crashed OpenJDK 17 at exit (SIGSEGV in adjust_lambda_proxy_class_dictionary).
   local cds=()
-  if [[ ${XQBUS_CDS:-on} != off ]]; then
-    local archive="$xqbus_root/$module/target/app-cds.jsa"
+  # one explicit class path, the same for the archive and the run (a wildcard may expand in another order)
+  local cp="$jar:$(printf '%s:' "$xqbus_root/$module/target/lib/"*.jar)"
+  cp="${cp%:}"
+  if [[ ${XQBUS_CDS:-off} == on ]]; then
+    local list="$xqbus_root/$module/target/app-cds.classlist" archive="$xqbus_root/$module/target/app-cds.jsa"
     if [[ -f $archive && ! $stamp -nt $archive ]]; then
       cds=(-XX:SharedArchiveFile="$archive" -Xshare:auto)
+    elif [[ -f $list && ! $stamp -nt $list ]]; then
+      if java -Xshare:dump -XX:SharedClassListFile="$list" -XX:SharedArchiveFile="$archive" -cp "$cp" >/dev/null 2>&1; then
+        cds=(-XX:SharedArchiveFile="$archive" -Xshare:auto)
+      else
+        rm -f "$archive" "$list"
+      fi
     else
-      cds=(-XX:ArchiveClassesAtExit="$archive")
+      cds=(-XX:DumpLoadedClassList="$list")
     fi
   fi
   # shellcheck disable=SC2086
-  exec java ${XQBUS_JAVA_OPTS:-} "${cds[@]}" -Xlog:cds=off -Xlog:cds+dynamic=off \
-      -cp "$jar:$xqbus_root/$module/target/lib/*" "$main" "$@"
+  exec java ${XQBUS_JAVA_OPTS:-} "${cds[@]}" -Xlog:cds=off -cp "$cp" "$main" "$@"
 }
