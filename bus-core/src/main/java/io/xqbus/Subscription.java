@@ -61,6 +61,7 @@ public final class Subscription implements AutoCloseable {
     };
 
     private final Map<String, AtomicLong> matched = new LinkedHashMap<>();
+    private final java.util.concurrent.ThreadPoolExecutor pool;
     private volatile Thread deliveryThread;
     private volatile boolean closed;
 
@@ -78,6 +79,13 @@ public final class Subscription implements AutoCloseable {
                 return size() > window;
             }
         };
+        int threads = options.parallelism();
+        this.pool = threads <= 1 ? null : new java.util.concurrent.ThreadPoolExecutor(threads, threads, 0, java.util.concurrent.TimeUnit.SECONDS,
+                new java.util.concurrent.ArrayBlockingQueue<>(threads * 4), r -> {
+                    Thread t = new Thread(r, "xqbus-handler-" + filters.get(0).name());
+                    t.setDaemon(true);
+                    return t;
+                }, new java.util.concurrent.ThreadPoolExecutor.CallerRunsPolicy());
         this.filterSet = new FilterSet(filters, bus.options().limits(), bus.options().listener(), true);
         filterSet.countErrorsIn(bus.counters().filterErrors);
         this.handler = handler;
@@ -202,6 +210,14 @@ public final class Subscription implements AutoCloseable {
                 LOG.debug("closing a consumer: {}", e.getMessage());
             }
         }
+        if (pool != null) {
+            pool.shutdown();
+            try {
+                pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);   // handlers already started finish
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /**
@@ -290,6 +306,10 @@ public final class Subscription implements AutoCloseable {
             completed = filterSet.evaluate(event, () -> closed, m -> {
                 matched.get(m.filter()).incrementAndGet();
                 bus.counters().matched(m.filter());
+                if (pool != null) {
+                    pool.execute(() -> handleOnce(m));   // parallel handlers: plain subscriptions only
+                    return true;
+                }
                 Throwable failure = atLeastOnce ? handleWithRetries(m) : handleOnce(m);
                 if (failure != null && atLeastOnce) {
                     if (closed) {

@@ -43,6 +43,7 @@ public final class SubscriptionOptions {
     private final Duration maxBackoff;
     private final int duplicateWindow;
     private final boolean detectGaps;
+    private final int parallelism;
 
     private SubscriptionOptions(Builder b) {
         this.group = b.group;
@@ -52,6 +53,7 @@ public final class SubscriptionOptions {
         this.maxBackoff = b.maxBackoff;
         this.duplicateWindow = b.duplicateWindow;
         this.detectGaps = b.detectGaps;
+        this.parallelism = b.parallelism;
     }
 
     public static Builder builder() {
@@ -90,6 +92,11 @@ public final class SubscriptionOptions {
         return duplicateWindow;
     }
 
+    /** Handler threads: 1 (the default) handles events one at a time in arrival order. */
+    public int parallelism() {
+        return parallelism;
+    }
+
     /** Whether gaps in a producer's sequence numbers are reported to the {@link BusListener}. */
     public boolean detectGaps() {
         return detectGaps;
@@ -104,6 +111,7 @@ public final class SubscriptionOptions {
         private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
         private int duplicateWindow;
         private boolean detectGaps;
+        private int parallelism = 1;
 
         private Builder() {
         }
@@ -159,7 +167,25 @@ public final class SubscriptionOptions {
             return this;
         }
 
+        /**
+         * Runs handlers on a bounded pool of this many threads instead of the delivery thread: matches are
+         * then handled concurrently and not in arrival order. When all threads are busy, delivery waits
+         * (backpressure). Plain subscriptions only: a consumer group acknowledges each event after its
+         * handlers, in order — run several members for parallelism there.
+         */
+        public Builder parallel(int threads) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("at least one handler thread");
+            }
+            this.parallelism = threads;
+            return this;
+        }
+
         public SubscriptionOptions build() {
+            if (parallelism > 1 && group != null) {
+                throw new IllegalArgumentException("parallel handlers are for plain subscriptions; a consumer group "
+                        + "acknowledges each event in order — start several members instead");
+            }
             return new SubscriptionOptions(this);
         }
 

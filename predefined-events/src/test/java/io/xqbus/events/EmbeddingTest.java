@@ -127,6 +127,25 @@ class EmbeddingTest {
     }
 
     @Test
+    void parallelHandlersRunConcurrentlyWhenAskedFor() throws Exception {
+        CountDownLatch bothRunning = new CountDownLatch(2);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger done = new AtomicInteger();
+        Subscription s = bus.subscribe(List.of(io.xqbus.Filter.compile("par", F + "/f:Event/f:NodeAnnounce[starts-with(f:Id, 'par-')]")), m -> {
+            bothRunning.countDown();
+            assertTrue(release.await(20, TimeUnit.SECONDS));
+            done.incrementAndGet();
+        }, SubscriptionOptions.builder().parallel(2).build());
+        bus.publish(node("par-1"));
+        bus.publish(node("par-2"));
+        assertTrue(bothRunning.await(20, TimeUnit.SECONDS), "two handlers ran at the same time");
+        release.countDown();
+        assertTrue(s.drain(Duration.ofSeconds(20)));
+        assertEquals(2, done.get(), "drain waits for the parallel handlers too");
+        assertThrows(IllegalArgumentException.class, () -> SubscriptionOptions.builder().durable("g").parallel(2).build());
+    }
+
+    @Test
     void aBatchWithOneInvalidEventDeliversNothingAndNamesIt() throws Exception {
         try (EventCapture capture = EventCapture.start(bus)) {
             InvalidEventException e = assertThrows(InvalidEventException.class, () -> bus.publishBatch(List.of(
