@@ -2,7 +2,6 @@ package io.xqbus.broker;
 
 import java.net.URI;
 
-import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -23,7 +22,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * A test class annotated {@link PersistentBroker} gets a persistent broker in a temporary directory, so
  * it can {@link EmbeddedBroker#stop()} and {@link EmbeddedBroker#start()} it again without losing messages.
  */
-public final class EmbeddedBrokerExtension implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
+public final class EmbeddedBrokerExtension implements BeforeAllCallback, ParameterResolver {
 
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(EmbeddedBrokerExtension.class);
 
@@ -40,11 +39,6 @@ public final class EmbeddedBrokerExtension implements BeforeAllCallback, AfterAl
         java.nio.file.Path dataToDelete = data;
         context.getStore(NS).put(EmbeddedBroker.class, new Cleanup(broker, dataToDelete));
         context.getStore(NS).put("broker", broker);
-    }
-
-    @Override
-    public void afterAll(ExtensionContext context) {
-        // the CloseableResource in the class store stops the broker
     }
 
     @Override
