@@ -21,7 +21,10 @@ import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.config.Configuration;
+import org.apache.activemq.artemis.core.config.ClusterConnectionConfiguration;
 import org.apache.activemq.artemis.core.config.CoreAddressConfiguration;
+import org.apache.activemq.artemis.core.config.ha.ReplicaPolicyConfiguration;
+import org.apache.activemq.artemis.core.config.ha.ReplicatedPolicyConfiguration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.config.impl.SecurityConfiguration;
 import org.apache.activemq.artemis.core.security.Role;
@@ -64,6 +67,16 @@ public final class EmbeddedBroker implements AutoCloseable {
     private final Map<String, User> users;
     private final Path keyStore;
     private final String keyStorePassword;
+    private final HaRole haRole;
+    private final int peerPort;
+
+    /** The part a broker plays in a replicated primary/backup pair. */
+    public enum HaRole {
+        /** Serves clients and replicates its journal to the backup. */
+        PRIMARY,
+        /** Keeps a replica and takes over when the primary stops or fails. */
+        BACKUP
+    }
     private final Map<String, Map<String, EnumSet<Permission>>> permissions;
 
     private EmbeddedActiveMQ server;
@@ -78,6 +91,8 @@ public final class EmbeddedBroker implements AutoCloseable {
         this.users = Map.copyOf(builder.users);
         this.keyStore = builder.keyStore;
         this.keyStorePassword = builder.keyStorePassword;
+        this.haRole = builder.haRole;
+        this.peerPort = builder.peerPort;
         Map<String, Map<String, EnumSet<Permission>>> p = new LinkedHashMap<>();
         builder.permissions.forEach((match, roles) -> p.put(match, Map.copyOf(roles)));
         this.permissions = p;
@@ -176,6 +191,31 @@ public final class EmbeddedBroker implements AutoCloseable {
         return server != null;
     }
 
+    /** Whether the broker serves clients now (a backup only after it took over). */
+    public boolean isActive() {
+        return server != null && server.getActiveMQServer().isActive();
+    }
+
+    /** For a backup: whether its replica is in sync with the primary (it can take over without loss). */
+    public boolean isReplicaSync() {
+        return server != null && server.getActiveMQServer().isReplicaSync();
+    }
+
+    /**
+     * Stops a primary so that its backup takes over (as in a planned shutdown of one node of a pair).
+     * Clients with a {@code failover:(…)} URI move to the backup.
+     */
+    public void stopAndFailOver() {
+        requireRunning();
+        try {
+            server.getActiveMQServer().stop(true, false);
+        } catch (Exception e) {
+            throw new IllegalStateException("the broker did not stop cleanly: " + e, e);
+        } finally {
+            server = null;
+        }
+    }
+
     /** Whether security is on (users defined): every connection must authenticate. */
     public boolean isSecure() {
         return !users.isEmpty();
@@ -264,7 +304,19 @@ public final class EmbeddedBroker implements AutoCloseable {
                     + ";keyStorePassword=" + keyStorePassword
                     + ";keyStoreType=" + (keyStore.toString().endsWith(".jks") ? "JKS" : "PKCS12");
             c.addAcceptorConfiguration("amqp", "tcp://127.0.0.1:" + port
-                    + "?protocols=AMQP;anycastPrefix=queue://;multicastPrefix=topic://" + tls);
+                    + "?protocols=" + (haRole == null ? "AMQP" : "AMQP,CORE") + ";anycastPrefix=queue://;multicastPrefix=topic://" + tls);
+            if (haRole != null) {
+                // a replicated pair on loopback: a core cluster connection to the peer carries the replication
+                c.addConnectorConfiguration("self", "tcp://127.0.0.1:" + port);
+                c.addConnectorConfiguration("peer", "tcp://127.0.0.1:" + peerPort);
+                c.addClusterConfiguration(new ClusterConnectionConfiguration().setName("xqbus-ha").setConnectorName("self")
+                        .setStaticConnectors(List.of("peer")).setRetryInterval(100).setReconnectAttempts(-1));
+                c.setClusterUser("xqbus-cluster");
+                c.setClusterPassword("xqbus-cluster-" + Math.min(port, peerPort) + "-" + Math.max(port, peerPort));
+                c.setHAPolicyConfiguration(haRole == HaRole.PRIMARY
+                        ? new ReplicatedPolicyConfiguration().setClusterName("xqbus-ha").setCheckForActiveServer(true)
+                        : new ReplicaPolicyConfiguration().setClusterName("xqbus-ha").setAllowFailBack(false));
+            }
         } catch (Exception e) {
             throw new IllegalStateException("bad acceptor configuration: " + e, e);
         }
@@ -345,6 +397,8 @@ public final class EmbeddedBroker implements AutoCloseable {
         private final Map<String, User> users = new LinkedHashMap<>();
         private Path keyStore;
         private String keyStorePassword;
+        private HaRole haRole;
+        private int peerPort;
         private final Map<String, Map<String, EnumSet<Permission>>> permissions = new LinkedHashMap<>();
 
         private Builder() {
@@ -461,6 +515,18 @@ public final class EmbeddedBroker implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Makes this broker one of a replicated primary/backup pair on loopback with the broker on
+         * {@code peerPort} (which is configured the other way round). Needs a fixed {@link #port} and a
+         * {@link #dataDirectory}: replication copies the journal. For tests and demos of failover; production
+         * pairs are configured in the broker's own files.
+         */
+        public Builder replication(HaRole role, int peerPort) {
+            this.haRole = Objects.requireNonNull(role, "role");
+            this.peerPort = peerPort;
+            return this;
+        }
+
         /** Serves AMQP over TLS only ({@code amqps://}), with the key and certificate in this key store (PKCS12, or JKS by name). */
         public Builder tls(Path keyStore, String password) {
             this.keyStore = Objects.requireNonNull(keyStore, "keyStore");
@@ -469,6 +535,9 @@ public final class EmbeddedBroker implements AutoCloseable {
         }
 
         public EmbeddedBroker build() {
+            if (haRole != null && (port == 0 || dataDirectory == null || peerPort == 0)) {
+                throw new IllegalArgumentException("a replicated broker needs a fixed port, a peer port and a data directory");
+            }
             return new EmbeddedBroker(this);
         }
     }
