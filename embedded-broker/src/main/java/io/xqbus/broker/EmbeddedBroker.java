@@ -69,6 +69,7 @@ public final class EmbeddedBroker implements AutoCloseable {
     private final String keyStorePassword;
     private final HaRole haRole;
     private final int peerPort;
+    private final List<Integer> clusterPeers;
 
     /** The part a broker plays in a replicated primary/backup pair. */
     public enum HaRole {
@@ -93,6 +94,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         this.keyStorePassword = builder.keyStorePassword;
         this.haRole = builder.haRole;
         this.peerPort = builder.peerPort;
+        this.clusterPeers = List.copyOf(builder.clusterPeers);
         Map<String, Map<String, EnumSet<Permission>>> p = new LinkedHashMap<>();
         builder.permissions.forEach((match, roles) -> p.put(match, Map.copyOf(roles)));
         this.permissions = p;
@@ -194,6 +196,13 @@ public final class EmbeddedBroker implements AutoCloseable {
     /** Whether the broker serves clients now (a backup only after it took over). */
     public boolean isActive() {
         return server != null && server.getActiveMQServer().isActive();
+    }
+
+    /** For a cluster node: how many nodes (itself included) its cluster connection knows now. */
+    public int clusterNodes() {
+        requireRunning();
+        var connections = server.getActiveMQServer().getClusterManager().getClusterConnections();
+        return connections.isEmpty() ? 1 : connections.iterator().next().getNodes().size() + 1;
     }
 
     /** For a backup: whether its replica is in sync with the primary (it can take over without loss). */
@@ -304,7 +313,7 @@ public final class EmbeddedBroker implements AutoCloseable {
                     + ";keyStorePassword=" + keyStorePassword
                     + ";keyStoreType=" + (keyStore.toString().endsWith(".jks") ? "JKS" : "PKCS12");
             c.addAcceptorConfiguration("amqp", "tcp://127.0.0.1:" + port
-                    + "?protocols=" + (haRole == null ? "AMQP" : "AMQP,CORE") + ";anycastPrefix=queue://;multicastPrefix=topic://" + tls);
+                    + "?protocols=" + (haRole == null && clusterPeers.isEmpty() ? "AMQP" : "AMQP,CORE") + ";anycastPrefix=queue://;multicastPrefix=topic://" + tls);
             if (haRole != null) {
                 // a replicated pair on loopback: a core cluster connection to the peer carries the replication
                 c.addConnectorConfiguration("self", "tcp://127.0.0.1:" + port);
@@ -316,6 +325,20 @@ public final class EmbeddedBroker implements AutoCloseable {
                 c.setHAPolicyConfiguration(haRole == HaRole.PRIMARY
                         ? new ReplicatedPolicyConfiguration().setClusterName("xqbus-ha").setCheckForActiveServer(true)
                         : new ReplicaPolicyConfiguration().setClusterName("xqbus-ha").setAllowFailBack(false));
+            }
+            if (!clusterPeers.isEmpty()) {
+                // a symmetric cluster: every node serves clients; messages move to where consumers are
+                c.addConnectorConfiguration("self", "tcp://127.0.0.1:" + port);
+                List<String> peers = new java.util.ArrayList<>();
+                for (int peer : clusterPeers) {
+                    c.addConnectorConfiguration("peer-" + peer, "tcp://127.0.0.1:" + peer);
+                    peers.add("peer-" + peer);
+                }
+                c.addClusterConfiguration(new ClusterConnectionConfiguration().setName("xqbus-cluster").setConnectorName("self")
+                        .setStaticConnectors(peers).setRetryInterval(100).setReconnectAttempts(-1)
+                        .setMessageLoadBalancingType(org.apache.activemq.artemis.core.server.cluster.impl.MessageLoadBalancingType.ON_DEMAND));
+                c.setClusterUser("xqbus-cluster");
+                c.setClusterPassword("xqbus-cluster-loopback");
             }
         } catch (Exception e) {
             throw new IllegalStateException("bad acceptor configuration: " + e, e);
@@ -335,7 +358,8 @@ public final class EmbeddedBroker implements AutoCloseable {
                 .setAutoCreateAddresses(true)
                 .setAutoDeleteAddresses(true)
                 .setAutoCreateQueues(true)
-                .setAutoDeleteQueues(true);
+                .setAutoDeleteQueues(true)
+                .setRedistributionDelay(0);   // in a cluster, move waiting events to a node whose group member runs
         c.addAddressSetting(prefix + ".#", events);
         c.addAddressSetting(prefix, events);
         // The dead-letter address keeps its messages in a queue of the same name.
@@ -399,6 +423,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         private String keyStorePassword;
         private HaRole haRole;
         private int peerPort;
+        private final List<Integer> clusterPeers = new java.util.ArrayList<>();
         private final Map<String, Map<String, EnumSet<Permission>>> permissions = new LinkedHashMap<>();
 
         private Builder() {
@@ -527,6 +552,19 @@ public final class EmbeddedBroker implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Makes this broker a node of a symmetric cluster on loopback with the brokers on {@code peerPorts}:
+         * every node serves clients and messages are load-balanced to the nodes where consumers are. Events
+         * already on a node that stops wait there until it returns (use a primary/backup pair for no-loss
+         * failover). Needs a fixed {@link #port}.
+         */
+        public Builder cluster(int... peerPorts) {
+            for (int p : peerPorts) {
+                clusterPeers.add(p);
+            }
+            return this;
+        }
+
         /** Serves AMQP over TLS only ({@code amqps://}), with the key and certificate in this key store (PKCS12, or JKS by name). */
         public Builder tls(Path keyStore, String password) {
             this.keyStore = Objects.requireNonNull(keyStore, "keyStore");
@@ -535,6 +573,9 @@ public final class EmbeddedBroker implements AutoCloseable {
         }
 
         public EmbeddedBroker build() {
+            if (!clusterPeers.isEmpty() && (port == 0 || haRole != null)) {
+                throw new IllegalArgumentException("a cluster node needs a fixed port and is not also one of a replicated pair");
+            }
             if (haRole != null && (port == 0 || dataDirectory == null || peerPort == 0)) {
                 throw new IllegalArgumentException("a replicated broker needs a fixed port, a peer port and a data directory");
             }
