@@ -23,12 +23,16 @@ import io.xqbus.internal.xml.EventParser;
 import io.xqbus.internal.xml.SecureXml;
 
 /**
- * A live subscription: a handle to close and a set of counters. Events are delivered on one thread per
- * subscription, in arrival order. Each event is parsed once (size and depth checked, DOCTYPE refused,
- * optionally validated), then every filter is evaluated; a filter's dynamic error counts as no match for
- * that event and is counted and reported, never fatal.
+ * A live subscription: a handle to close or drain and a set of counters. Events arrive on one delivery
+ * thread per subscription, in arrival order, and handlers run there too (unless
+ * {@link SubscriptionOptions.Builder#parallel} gives them a pool). Each event is parsed once (size, depth
+ * and value lengths checked, DOCTYPE refused, optionally validated), then the {@link FilterSet} evaluates
+ * the filters that can match it; a filter's dynamic error is no match for that event, counted and reported,
+ * never fatal. In a consumer group the event is acknowledged only after its handlers (see
+ * {@link SubscriptionOptions}). Where every filter names its types, the subscription listens only on those
+ * types' addresses and the bare prefix ({@link #addresses()}).
  *
- * <p>Thread-safe. Close it when done; closing the bus closes it too.
+ * <p>Thread-safe. Close or drain it when done; closing the bus drains it.
  *
  * @since 0.1
  */
