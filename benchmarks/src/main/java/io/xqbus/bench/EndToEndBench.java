@@ -112,7 +112,7 @@ public final class EndToEndBench {
                 acks.add(producer.publishAsync(PreparedEvent.prepare(Events.reading(i, System.nanoTime()), "bench", schemas,
                         producer.options().limits())));
             }
-            CompletableFuture.allOf(acks.toArray(new CompletableFuture[0])).join();
+            CompletableFuture.allOf(acks.toArray(CompletableFuture<?>[]::new)).join();
             await(received, events);
             return new Result(events * 1e9 / (last.get() - start), latencies);
         }
@@ -164,7 +164,7 @@ public final class EndToEndBench {
                 });
                 acks.add(ack);
             }
-            CompletableFuture.allOf(acks.toArray(new CompletableFuture[0])).join();
+            CompletableFuture.allOf(acks.toArray(CompletableFuture<?>[]::new)).join();
             await(received, events);
             return new Result(events * 1e9 / (last.get() - start), latencies);
         } finally {

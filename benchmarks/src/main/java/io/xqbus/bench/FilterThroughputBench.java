@@ -77,7 +77,7 @@ public final class FilterThroughputBench {
             String xml = Events.phoneStatus(i);
             sent.add(bus.publishAsync(PreparedEvent.prepare(xml, "bench", bus.schemas(), bus.options().limits())));
         }
-        CompletableFuture.allOf(sent.toArray(new CompletableFuture[0])).join();
+        CompletableFuture.allOf(sent.toArray(CompletableFuture<?>[]::new)).join();
     }
 
     private static void await(AtomicLong counter, long n) throws InterruptedException {

@@ -115,7 +115,7 @@ public final class SendStreamBench {
                 });
                 acks.add(ack);
             }
-            CompletableFuture.allOf(acks.toArray(new CompletableFuture[0])).join();
+            CompletableFuture.allOf(acks.toArray(CompletableFuture<?>[]::new)).join();
         } finally {
             c.close();
         }

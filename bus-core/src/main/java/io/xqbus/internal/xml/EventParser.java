@@ -479,7 +479,7 @@ public final class EventParser {
         /** Declares every namespace in scope on the payload root, so the subtree stands on its own. */
         private void replayInScope(ContentHandler sink) throws SAXException {
             for (var e = namespaces.getPrefixes(); e.hasMoreElements(); ) {
-                String p = (String) e.nextElement();
+                String p = e.nextElement();
                 if (!"xml".equals(p)) {
                     sink.startPrefixMapping(p, namespaces.getURI(p));
                 }
@@ -494,7 +494,7 @@ public final class EventParser {
         private void replayInScopeWithoutCurrent(ContentHandler sink) throws SAXException {
             Map<String, String> inherited = new HashMap<>();
             for (var e = namespaces.getPrefixes(); e.hasMoreElements(); ) {
-                String p = (String) e.nextElement();
+                String p = e.nextElement();
                 if (!"xml".equals(p)) {
                     inherited.put(p, namespaces.getURI(p));
                 }
