@@ -12,6 +12,8 @@ import net.sf.saxon.s9api.XdmNodeKind;
  */
 public final class Event {
 
+    private static final java.util.regex.Pattern VERSION = java.util.regex.Pattern.compile("[/:](v[0-9]+)$");
+
     private final String id;
     private final String type;
     private final String namespace;
@@ -57,7 +59,7 @@ public final class Event {
      * keep the namespace.
      */
     public String version() {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("[/:](v[0-9]+)$").matcher(namespace);
+        java.util.regex.Matcher m = VERSION.matcher(namespace);
         return m.find() ? m.group(1) : null;
     }
 

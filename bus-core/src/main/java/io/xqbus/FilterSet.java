@@ -143,11 +143,6 @@ public final class FilterSet implements AutoCloseable {
         return out;
     }
 
-    /** Whether every filter names its event types (then a subscription can attach to those addresses only). */
-    boolean allTyped() {
-        return index.allTyped();
-    }
-
     /**
      * Evaluates the filters on an event, handing each match to the sink in filter order.
      *

@@ -1,7 +1,6 @@
 package io.xqbus.cli;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -15,9 +14,6 @@ import java.util.Map;
  */
 public final class Settings {
 
-    /** The keys a configuration file may hold, with the environment variable that overrides each. */
-    public static final Map<String, String> KEYS = keys();
-
     private final Map<String, String> env;
     private final io.xqbus.internal.config.ConfigFile file;
     private final String profile;
@@ -26,19 +22,6 @@ public final class Settings {
         this.env = env;
         this.file = file;
         this.profile = profile;
-    }
-
-    private static Map<String, String> keys() {
-        Map<String, String> k = new LinkedHashMap<>();
-        k.put("broker", "XQBUS_BROKER");
-        k.put("schemas", "XQBUS_SCHEMAS");
-        k.put("prefix", "XQBUS_PREFIX");
-        k.put("source", "XQBUS_SOURCE");
-        k.put("user", "XQBUS_USER");
-        k.put("password-env", null);
-        k.put("trust-store", "XQBUS_TRUST_STORE");
-        k.put("trust-store-password-env", null);
-        return java.util.Collections.unmodifiableMap(k);
     }
 
     /**
@@ -75,7 +58,7 @@ public final class Settings {
         if (commandLine != null && !commandLine.isBlank()) {
             return commandLine;
         }
-        String var = KEYS.get(key);
+        String var = io.xqbus.internal.config.ConfigFile.ENVIRONMENT.get(key);
         if (var != null) {
             String v = env.get(var);
             if (v != null && !v.isBlank()) {

@@ -17,9 +17,27 @@ import java.util.TreeSet;
  */
 public final class ConfigFile {
 
+    /**
+     * The keys a file (or a profile) may hold, each with the environment variable that overrides it in the
+     * commands (null: none — the password variables name variables themselves).
+     */
+    public static final Map<String, String> ENVIRONMENT = environment();
+
     /** The keys a file (or a profile) may hold. */
-    public static final Set<String> KEYS = Set.of("broker", "schemas", "prefix", "source", "user", "password-env", "trust-store",
-            "trust-store-password-env");
+    public static final Set<String> KEYS = ENVIRONMENT.keySet();
+
+    private static Map<String, String> environment() {
+        Map<String, String> k = new LinkedHashMap<>();
+        k.put("broker", "XQBUS_BROKER");
+        k.put("schemas", "XQBUS_SCHEMAS");
+        k.put("prefix", "XQBUS_PREFIX");
+        k.put("source", "XQBUS_SOURCE");
+        k.put("user", "XQBUS_USER");
+        k.put("password-env", null);
+        k.put("trust-store", "XQBUS_TRUST_STORE");
+        k.put("trust-store-password-env", null);
+        return java.util.Collections.unmodifiableMap(k);
+    }
 
     private final Path path;
     private final Map<String, String> values;

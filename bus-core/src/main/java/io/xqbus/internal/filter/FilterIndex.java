@@ -3,10 +3,8 @@ package io.xqbus.internal.filter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import net.sf.saxon.s9api.XdmNode;
 import net.sf.saxon.s9api.XdmNodeKind;
@@ -47,22 +45,6 @@ public final class FilterIndex {
             }
         }
         this.always = unshaped.stream().mapToInt(Integer::intValue).toArray();
-    }
-
-    /** Whether every filter names its types, so a subscription can attach to those addresses only. */
-    public boolean allTyped() {
-        return always.length == 0;
-    }
-
-    /** The local names of the types the shaped filters name. */
-    public Set<String> types() {
-        Set<String> out = new LinkedHashSet<>();
-        for (FilterShape s : shapes) {
-            if (s != null) {
-                out.add(s.type());
-            }
-        }
-        return out;
     }
 
     /** Whether filter i is decided by its shape alone (the payload is its result). */
