@@ -42,6 +42,8 @@ public final class BusOptions {
     private final Duration connectTimeout;
     private final boolean reconnect;
     private final String watchedSchemas;
+    private final BrokerKind brokerKind;
+    private final String managementUri;
 
     private BusOptions(Builder b) {
         this.broker = b.broker;
@@ -57,6 +59,8 @@ public final class BusOptions {
         this.connectTimeout = b.connectTimeout;
         this.reconnect = b.reconnect;
         this.watchedSchemas = b.watchedSchemas;
+        this.brokerKind = b.brokerKind;
+        this.managementUri = b.managementUri;
     }
 
     /** A builder with every default. */
@@ -113,6 +117,16 @@ public final class BusOptions {
         if (file.get(name, "schemas") != null) {
             b.schemas(SchemaSet.fromOption(file.get(name, "schemas")));
         }
+        if (file.get(name, "broker-kind") != null) {
+            try {
+                b.brokerKind(BrokerKind.parse(file.get(name, "broker-kind")));
+            } catch (IllegalArgumentException e) {
+                throw new XqBusException("profile " + name + ": " + e.getMessage(), new Location(String.valueOf(file.path()), 0, 0, null), e);
+            }
+        }
+        if (file.get(name, "management-uri") != null) {
+            b.managementUri(file.get(name, "management-uri"));
+        }
         String user = file.get(name, "user");
         if (user != null) {
             String variable = file.get(name, "password-env") != null ? file.get(name, "password-env") : "XQBUS_PASSWORD";
@@ -141,6 +155,8 @@ public final class BusOptions {
         b.connectTimeout = connectTimeout;
         b.reconnect = reconnect;
         b.watchedSchemas = watchedSchemas;
+        b.brokerKind = brokerKind;
+        b.managementUri = managementUri;
         return b;
     }
 
@@ -208,9 +224,27 @@ public final class BusOptions {
         return reconnect;
     }
 
+    /** Which kind of broker this is (default {@link BrokerKind#STANDARD}). */
+    public BrokerKind brokerKind() {
+        return brokerKind;
+    }
+
+    /**
+     * RabbitMQ's management API, where the bus declares group and dead-letter queues: the URI given, else
+     * {@code http://HOST:15672} for the first host of the broker URI; {@code none} when the operator declares
+     * them. Meaningless for other kinds.
+     */
+    public String managementUri() {
+        if (managementUri != null) {
+            return managementUri;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("amqps?://(?:[^@/]*@)?(\\[[^]]+]|[^:/?,)]+)").matcher(broker);
+        return "http://" + (m.find() ? m.group(1) : "127.0.0.1") + ":15672";
+    }
+
     @Override
     public String toString() {
-        return "BusOptions[broker=" + broker + ", user=" + user + ", password=" + (password == null ? "none" : "***")
+        return "BusOptions[broker=" + broker + ", kind=" + brokerKind.name().toLowerCase(java.util.Locale.ROOT) + ", user=" + user + ", password=" + (password == null ? "none" : "***")
                 + ", prefix=" + prefix + ", source=" + source + "]";
     }
 
@@ -241,6 +275,8 @@ public final class BusOptions {
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private boolean reconnect;
         private String watchedSchemas;
+        private BrokerKind brokerKind = BrokerKind.STANDARD;
+        private String managementUri;
 
         private Builder() {
         }
@@ -330,6 +366,27 @@ public final class BusOptions {
          */
         public Builder reconnect(boolean reconnect) {
             this.reconnect = reconnect;
+            return this;
+        }
+
+        /**
+         * Which kind of broker the URI points at (default {@link BrokerKind#STANDARD}: Artemis and other brokers
+         * with AMQP transactions and shared subscriptions); {@link BrokerKind#RABBITMQ} adapts addresses,
+         * groups and dead letters to RabbitMQ 3.x.
+         */
+        public Builder brokerKind(BrokerKind kind) {
+            this.brokerKind = Objects.requireNonNull(kind, "kind");
+            return this;
+        }
+
+        /**
+         * For {@link BrokerKind#RABBITMQ}: the management API ({@code http://host:15672}, or
+         * {@code http://host:15672/VHOST} for another virtual host) where the bus declares group and
+         * dead-letter queues, with the bus's credentials; {@code none} when the operator declares them (see
+         * README, "Brokers and clusters"). Default: port 15672 of the broker's host.
+         */
+        public Builder managementUri(String uri) {
+            this.managementUri = Objects.requireNonNull(uri, "uri");
             return this;
         }
 

@@ -48,6 +48,7 @@ public final class Subscription implements AutoCloseable {
     private final MatchHandler handler;
     private final List<String> addresses;
     private final SubscriptionOptions options;
+    private final boolean transacted;
     private jakarta.jms.MessageProducer deadLetters;
 
     private final AtomicLong received = new AtomicLong();
@@ -70,8 +71,9 @@ public final class Subscription implements AutoCloseable {
     private volatile boolean closed;
 
     Subscription(XqBus bus, Session session, List<MessageConsumer> consumers, List<Filter> filters, MatchHandler handler,
-                 List<String> addresses, SubscriptionOptions options) {
+                 List<String> addresses, SubscriptionOptions options) throws JMSException {
         this.options = options;
+        this.transacted = session.getTransacted();
         this.bus = bus;
         this.session = session;
         this.consumers = List.copyOf(consumers);
@@ -101,7 +103,8 @@ public final class Subscription implements AutoCloseable {
 
     /**
      * The addresses this subscription listens on: {@code [xqbus.events.#]}, or, when every filter names its
-     * event types, those types' addresses and the bare prefix ({@code [xqbus.events.PhoneStatus, xqbus.events]}).
+     * event types, those types' addresses and the bare prefix ({@code [xqbus.events.PhoneStatus, xqbus.events]});
+     * for a consumer group on RabbitMQ, the group's queue ({@code [xqbus.group.NAME]}).
      */
     public List<String> addresses() {
         return addresses;
@@ -276,7 +279,7 @@ public final class Subscription implements AutoCloseable {
                 // listeners must not throw
             }
             if (atLeastOnce && deadLetter(message, id, null, "not an acceptable event: " + e.getMessage(), 0)) {
-                commit();
+                commit(message);
             }
             return;
         }
@@ -289,7 +292,7 @@ public final class Subscription implements AutoCloseable {
                 // listeners must not throw
             }
             if (atLeastOnce) {
-                commit();
+                commit(message);
             }
             return;
         }
@@ -334,7 +337,7 @@ public final class Subscription implements AutoCloseable {
             return;   // rolled back or stopping: not acknowledged
         }
         if (atLeastOnce) {
-            commit();
+            commit(message);
         }
     }
 
@@ -385,7 +388,9 @@ public final class Subscription implements AutoCloseable {
     }
 
     /**
-     * Republishes the message as it arrived to the dead-letter address, with why; part of the transaction.
+     * Republishes the message as it arrived to the dead-letter address, with why; part of the transaction (on
+     * RabbitMQ: confirmed before the original is acknowledged, so a crash between the two leaves a second copy,
+     * never none).
      *
      * @return false when that failed and the transaction was rolled back
      */
@@ -447,17 +452,27 @@ public final class Subscription implements AutoCloseable {
         }
     }
 
-    private void commit() {
+    /** Acknowledges the event: commits the transaction, or (RabbitMQ groups) acknowledges the message. */
+    private void commit(Message message) {
         try {
-            session.commit();
+            if (transacted) {
+                session.commit();
+            } else {
+                message.acknowledge();
+            }
         } catch (JMSException e) {
             LOG.warn("could not acknowledge (the broker will redeliver): {}", e.getMessage());
         }
     }
 
+    /** Leaves the event to the broker: rolls the transaction back, or recovers the session. */
     private void rollback() {
         try {
-            session.rollback();
+            if (transacted) {
+                session.rollback();
+            } else {
+                session.recover();
+            }
         } catch (JMSException e) {
             LOG.debug("rollback: {}", e.getMessage());
         }

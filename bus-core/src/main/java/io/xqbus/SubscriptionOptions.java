@@ -11,7 +11,10 @@ import java.util.Objects;
  * Group subscriptions are <em>at least once</em>: an event is acknowledged only after the handler returned
  * for every match; a handler that throws is retried in process with backoff, and after
  * {@link #maxAttempts()} attempts the event is republished to {@code xqbus.dead-letter} with the reason,
- * the filter and the original address, and acknowledged — in one transaction.
+ * the filter and the original address, and acknowledged — in one transaction. On
+ * {@link BrokerKind#RABBITMQ}, which has neither shared subscriptions nor transactions, a group is the queue
+ * {@code xqbus.group.NAME} bound to {@code amq.topic}, and the dead-letter copy is confirmed before the event
+ * is acknowledged.
  *
  * @since 0.1
  */

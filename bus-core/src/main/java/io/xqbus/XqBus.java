@@ -31,6 +31,7 @@ import jakarta.jms.TextMessage;
 import org.apache.qpid.jms.JmsConnectionFactory;
 
 import io.xqbus.internal.amqp.JmsSupport;
+import io.xqbus.internal.amqp.RabbitMqManagement;
 import io.xqbus.internal.typed.JaxbBinding;
 import io.xqbus.internal.xml.SecureXml;
 
@@ -103,6 +104,9 @@ public final class XqBus implements AutoCloseable {
         SchemaSet schemas = options.watchedSchemas() != null ? SchemaSet.fromOption(options.watchedSchemas())
                 : options.schemas() != null ? options.schemas() : SchemaSet.predefined();
         String base = options.reconnect() ? JmsSupport.reconnecting(options.broker()) : options.broker();
+        if (options.brokerKind() == BrokerKind.RABBITMQ) {
+            base = JmsSupport.forRabbitMq(base);
+        }
         String uri = JmsSupport.withDefaults(base, options.connectTimeout(), PREFETCH);
         JmsConnectionFactory factory;
         try {
@@ -369,8 +373,13 @@ public final class XqBus implements AutoCloseable {
      * @return the receipts, in order
      * @throws InvalidEventException      naming the position of the first invalid event (nothing sent)
      * @throws BrokerUnavailableException when the transaction failed (nothing delivered)
+     * @throws UnsupportedOperationException on {@link BrokerKind#RABBITMQ}, which has no transactions
      */
     public List<Receipt> publishBatch(List<?> events) throws XqBusException {
+        if (options.brokerKind() == BrokerKind.RABBITMQ) {
+            throw new UnsupportedOperationException("publishBatch needs AMQP transactions, which RabbitMQ does not offer, so it "
+                    + "cannot be all or nothing there; validate the events first (PreparedEvent.prepare) and publish them one by one");
+        }
         List<PreparedEvent> prepared = new ArrayList<>(events.size());
         for (int i = 0; i < events.size(); i++) {
             try {
@@ -591,21 +600,37 @@ public final class XqBus implements AutoCloseable {
         } else {
             addresses.add(options.prefix() + ".#");
         }
-        String address = String.join(", ", addresses);
+        String group = subscriptionOptions.group();
+        boolean rabbitGroup = group != null && options.brokerKind() == BrokerKind.RABBITMQ;
+        if (rabbitGroup) {
+            // no shared subscriptions there: the group is a queue bound to amq.topic, declared before attaching
+            RabbitMqManagement management = management();
+            if (management != null) {
+                management.declareQueue(SubscriptionOptions.DEAD_LETTER_ADDRESS, true);
+                management.declareBoundQueue(rabbitQueue(group), subscriptionOptions.durable(), addresses.get(0));
+            }
+        }
+        String address = rabbitGroup ? "queue " + rabbitQueue(group) : String.join(", ", addresses);
         Session session = null;
         try {
-            boolean transacted = subscriptionOptions.atLeastOnce();
-            session = transacted ? connection.createSession(true, Session.SESSION_TRANSACTED)
+            // at least once: one transaction per event, or (RabbitMQ: no transactions) a client acknowledgement
+            // after the dead-letter copy was confirmed
+            session = rabbitGroup ? connection.createSession(false, Session.CLIENT_ACKNOWLEDGE)
+                    : subscriptionOptions.atLeastOnce() ? connection.createSession(true, Session.SESSION_TRANSACTED)
                     : connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
             List<MessageConsumer> consumers = new ArrayList<>();
-            String group = subscriptionOptions.group();
-            for (String a : addresses) {
-                jakarta.jms.Topic topic = session.createTopic(a);
-                consumers.add(group == null ? session.createConsumer(topic)
-                        : subscriptionOptions.durable() ? session.createSharedDurableConsumer(topic, group)
-                        : session.createSharedConsumer(topic, group));
+            if (rabbitGroup) {
+                consumers.add(session.createConsumer(session.createQueue(rabbitQueue(group))));
+            } else {
+                for (String a : addresses) {
+                    jakarta.jms.Topic topic = session.createTopic(a);
+                    consumers.add(group == null ? session.createConsumer(topic)
+                            : subscriptionOptions.durable() ? session.createSharedDurableConsumer(topic, group)
+                            : session.createSharedConsumer(topic, group));
+                }
             }
-            Subscription s = new Subscription(this, session, consumers, List.copyOf(filters), handler, addresses,
+            Subscription s = new Subscription(this, session, consumers, List.copyOf(filters), handler,
+                    rabbitGroup ? List.of(rabbitQueue(group)) : addresses,
                     subscriptionOptions);
             for (MessageConsumer consumer : consumers) {
                 consumer.setMessageListener(s::onMessage);
@@ -631,6 +656,15 @@ public final class XqBus implements AutoCloseable {
      */
     public void unsubscribe(String group) throws XqBusException {
         checkOpen();
+        if (options.brokerKind() == BrokerKind.RABBITMQ) {
+            RabbitMqManagement management = management();
+            if (management == null) {
+                throw new XqBusException("the group's queue " + rabbitQueue(group) + " is the operator's (managementUri is none): "
+                        + "delete it with rabbitmqctl delete_queue " + rabbitQueue(group), null);
+            }
+            management.deleteQueue(rabbitQueue(group));
+            return;
+        }
         Session session = null;
         try {
             session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
@@ -646,6 +680,20 @@ public final class XqBus implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** The RabbitMQ queue that holds a consumer group's events. */
+    static String rabbitQueue(String group) {
+        return "xqbus.group." + group;
+    }
+
+    private RabbitMqManagement management;
+
+    private synchronized RabbitMqManagement management() throws XqBusException {
+        if (management == null && !"none".equalsIgnoreCase(options.managementUri())) {
+            management = RabbitMqManagement.of(options.managementUri(), options.user(), options.password(), options.connectTimeout());
+        }
+        return management;
     }
 
     private void schemasChanged(SchemaWatcher.Change change) {

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 
 import picocli.CommandLine.Option;
 
+import io.xqbus.BrokerKind;
 import io.xqbus.BusOptions;
 
 /**
@@ -22,6 +23,16 @@ public final class BrokerOptions {
             description = "Broker URI (default: $XQBUS_BROKER, the config file, or " + BusOptions.DEFAULT_BROKER + "); "
                     + "amqps://… for TLS, failover:(…) for a cluster.")
     String broker;
+
+    @Option(names = "--broker-kind", paramLabel = "KIND",
+            description = "standard (Artemis and brokers like it, the default) or rabbitmq (RabbitMQ 3.x with the AMQP 1.0 plugin); "
+                    + "default $XQBUS_BROKER_KIND.")
+    String brokerKind;
+
+    @Option(names = "--management-uri", paramLabel = "URI",
+            description = "RabbitMQ only: the management API where consumer-group and dead-letter queues are declared "
+                    + "(default http://BROKER-HOST:15672; 'none' when the operator declares them); default $XQBUS_MANAGEMENT_URI.")
+    String managementUri;
 
     @Option(names = "--prefix", paramLabel = "NAME", description = "Address prefix (default: " + BusOptions.DEFAULT_PREFIX + ").")
     String prefix;
@@ -94,6 +105,19 @@ public final class BrokerOptions {
             }
         }
         BusOptions.Builder b = BusOptions.builder().broker(uri);
+        String kind = settings.get("broker-kind", brokerKind);
+        if (kind != null) {
+            try {
+                b.brokerKind(BrokerKind.parse(kind));
+            } catch (IllegalArgumentException e) {
+                throw brokerKind != null ? new CliError(ExitCodes.USAGE, "--broker-kind: " + e.getMessage())
+                        : new CliError(ExitCodes.CONFIG, "broker-kind (from $XQBUS_BROKER_KIND or " + settings.path() + "): " + e.getMessage());
+            }
+        }
+        String management = settings.get("management-uri", managementUri);
+        if (management != null) {
+            b.managementUri(management);
+        }
         String p = settings.get("prefix", prefix);
         if (p != null) {
             b.prefix(p);

@@ -52,6 +52,28 @@ public final class JmsSupport {
     }
 
     /**
+     * The URI with what RabbitMQ 3.x's AMQP 1.0 plugin needs, where the user set nothing: topics as
+     * {@code /topic/NAME} (through {@code amq.topic}), queues as {@code /amq/queue/NAME} (existing queues only),
+     * and receives served locally, since RabbitMQ mishandles the link drain a remote receive sends.
+     */
+    public static String forRabbitMq(String uri) {
+        StringBuilder b = new StringBuilder(uri);
+        if (!uri.contains("jms.topicPrefix=")) {
+            append(b, "jms.topicPrefix=/topic/");
+        }
+        if (!uri.contains("jms.queuePrefix=")) {
+            append(b, "jms.queuePrefix=/amq/queue/");
+        }
+        if (!uri.contains("jms.receiveLocalOnly=")) {
+            append(b, "jms.receiveLocalOnly=true");
+        }
+        if (!uri.contains("jms.receiveNoWaitLocalOnly=")) {
+            append(b, "jms.receiveNoWaitLocalOnly=true");
+        }
+        return b.toString();
+    }
+
+    /**
      * For long-running consumers: a URI that reconnects for ever with backoff (qpid-jms failover, which also
      * restores sessions and consumers). A {@code failover:} URI is kept as given.
      */

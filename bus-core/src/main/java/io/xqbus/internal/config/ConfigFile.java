@@ -29,6 +29,8 @@ public final class ConfigFile {
     private static Map<String, String> environment() {
         Map<String, String> k = new LinkedHashMap<>();
         k.put("broker", "XQBUS_BROKER");
+        k.put("broker-kind", "XQBUS_BROKER_KIND");
+        k.put("management-uri", "XQBUS_MANAGEMENT_URI");
         k.put("schemas", "XQBUS_SCHEMAS");
         k.put("prefix", "XQBUS_PREFIX");
         k.put("source", "XQBUS_SOURCE");
