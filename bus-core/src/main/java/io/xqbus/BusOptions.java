@@ -71,7 +71,8 @@ public final class BusOptions {
     /**
      * A builder preset from a named profile of the configuration file ({@code ~/.config/xqbus/xqbus.properties},
      * or {@code $XDG_CONFIG_HOME/xqbus/xqbus.properties}, or the file {@code XQBUS_CONFIG} names), where
-     * {@code profile.NAME.broker}, {@code .prefix}, {@code .source}, {@code .schemas}, {@code .user} and
+     * {@code profile.NAME.broker}, {@code .broker-kind}, {@code .management-uri}, {@code .prefix}, {@code .source},
+     * {@code .schemas}, {@code .user} and
      * {@code .password-env} (the environment variable holding the password) describe one connection; plain
      * keys without a profile are the defaults. The commands select the same profiles with {@code --profile}.
      *

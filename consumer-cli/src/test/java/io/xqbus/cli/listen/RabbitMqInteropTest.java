@@ -1,9 +1,16 @@
 package io.xqbus.cli.listen;
 
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 import io.xqbus.BrokerKind;
+import io.xqbus.BrokerUnavailableException;
 import io.xqbus.BusOptions;
+import io.xqbus.SubscriptionOptions;
+import io.xqbus.XqBus;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -29,6 +36,16 @@ class RabbitMqInteropTest extends BrokerScenarios {
         management = System.getenv("XQBUS_RABBITMQ_MANAGEMENT_URI");
         assumeTrue(uri != null && !uri.isBlank(), "no RabbitMQ: run `eval \"$(sudo .ci/interop-setup | grep ^XQBUS_ | sed 's/^/export /')\"` "
                 + "(it exports XQBUS_RABBITMQ_URI, _USER, _PASSWORD and _MANAGEMENT_URI) to run the RabbitMQ interop tests");
+    }
+
+    @Test
+    void anUnreachableManagementApiIsNamedWithWhatToDo() throws Exception {
+        try (XqBus bus = XqBus.connect(options().managementUri("http://127.0.0.1:1").build())) {
+            BrokerUnavailableException e = assertThrows(BrokerUnavailableException.class, () -> bus.subscribe(filter(""), m -> { },
+                    SubscriptionOptions.builder().durable(run + "-nomgmt").build()));
+            assertTrue(e.getMessage().contains("management API at http://127.0.0.1:1") && e.getMessage().contains("declare the queues yourself"),
+                    e.getMessage());
+        }
     }
 
     @Override
