@@ -11,7 +11,7 @@ xqbus_launch() {
   if [[ ! -f $jar || ! -f $stamp || "$xqbus_root/pom.xml" -nt $stamp ]] \
      || [[ -n "$(find "$xqbus_root" -path '*/src/main/*' -newer "$stamp" -print -quit 2>/dev/null)" ]]; then
     echo "xqbus: building $module (first use or sources changed)…" >&2
-    if ! (cd "$xqbus_root" && mvn -B -q -DskipTests -pl "$module" -am package) >&2; then
+    if ! (cd "$xqbus_root" && mvn -B -q -Dstyle.color=never -DskipTests -pl "$module" -am package) >&2; then
       echo "xqbus: the build failed; run 'mvn -B -DskipTests package' in $xqbus_root to see why" >&2
       exit 70
     fi
