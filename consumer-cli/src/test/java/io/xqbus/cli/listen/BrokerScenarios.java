@@ -33,6 +33,7 @@ import io.xqbus.BusOptions;
 import io.xqbus.EventBuilder;
 import io.xqbus.Filter;
 import io.xqbus.Match;
+import io.xqbus.PreparedEvent;
 import io.xqbus.Receipt;
 import io.xqbus.Subscription;
 import io.xqbus.SubscriptionOptions;
@@ -223,6 +224,60 @@ abstract class BrokerScenarios {
                     && !out.toString().contains(run + "-cli-2"), out.toString());
             bus.unsubscribe(group);
         }
+    }
+
+    @Test
+    void aKilledGroupMemberLosesNothing(@TempDir Path dir) throws Exception {
+        String group = run + "-kill";
+        int total = 2000;
+        Path first = dir.resolve("first.ndjson");
+        Path second = dir.resolve("second.ndjson");
+        try (XqBus bus = XqBus.connect(options().build())) {
+            bus.subscribe(filter(""), m -> { }, SubscriptionOptions.builder().durable(group).build()).close();
+            String ns = bus.schemas().namespaceOf("PhoneStatus");
+            List<CompletableFuture<Receipt>> sent = new ArrayList<>();
+            for (int i = 0; i < total; i++) {
+                sent.add(bus.publishAsync(PreparedEvent.prepare(phone("kill-" + i, "busy").toXml(ns), "kill", bus.schemas(),
+                        bus.options().limits())));
+            }
+            CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+            Process p = member(group, first, dir.resolve("first.err"));
+            waitUntil(() -> DaemonTest.lines(first) >= 20, "some events handled before the kill");
+            p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);   // SIGKILL: nothing acknowledged in flight
+            assertTrue(DaemonTest.lines(first) < total, "the kill came in the middle of the stream");
+            Process q = member(group, second, dir.resolve("second.err"));
+            try {
+                waitUntil(() -> {
+                    Set<String> ids = new HashSet<>();
+                    DaemonTest.records(DaemonTest.read(first)).forEach(r -> ids.add(r[0]));
+                    DaemonTest.records(DaemonTest.read(second)).forEach(r -> ids.add(r[0]));
+                    return ids.size() >= total;
+                }, "every event at least once after the restart");
+            } finally {
+                q.destroy();
+                q.waitFor(30, TimeUnit.SECONDS);
+            }
+            bus.unsubscribe(group);
+        }
+    }
+
+    /** A listenevents group member in a JVM of its own, printing ndjson. */
+    Process member(String group, Path out, Path err) throws Exception {
+        BusOptions o = options().build();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+                ListenEvents.class.getName(), "--broker", o.broker(), "--broker-kind", o.brokerKind().name().toLowerCase(),
+                "--management-uri", o.managementUri(), "--durable", group, "--format", "ndjson", "--query", mine("")));
+        ProcessBuilder pb = new ProcessBuilder();
+        if (o.user() != null) {
+            command.addAll(List.of("--user", o.user()));
+            pb.environment().put("XQBUS_PASSWORD", password());
+        }
+        pb.command(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+        Process p = pb.start();
+        waitUntil(() -> DaemonTest.read(err).contains("listening on ") || !p.isAlive(), "the member to start");
+        assertTrue(p.isAlive(), "the member ended: " + DaemonTest.read(err));
+        return p;
     }
 
     @Test
