@@ -245,8 +245,8 @@ public final class BusOptions {
 
     @Override
     public String toString() {
-        return "BusOptions[broker=" + broker + ", kind=" + brokerKind.name().toLowerCase(java.util.Locale.ROOT) + ", user=" + user + ", password=" + (password == null ? "none" : "***")
-                + ", prefix=" + prefix + ", source=" + source + "]";
+        return "BusOptions[broker=" + broker + ", kind=" + brokerKind.name().toLowerCase(java.util.Locale.ROOT) + ", user=" + user
+                + ", password=" + (password == null ? "none" : "***") + ", prefix=" + prefix + ", source=" + source + "]";
     }
 
     private static String defaultSource() {
