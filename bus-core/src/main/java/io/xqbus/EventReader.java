@@ -6,6 +6,7 @@ import java.util.UUID;
 import org.xml.sax.InputSource;
 
 import net.sf.saxon.s9api.BuildingContentHandler;
+import net.sf.saxon.s9api.DocumentBuilder;
 import net.sf.saxon.s9api.SaxonApiException;
 import net.sf.saxon.s9api.XdmNode;
 
@@ -15,6 +16,9 @@ import io.xqbus.internal.xml.PayloadSchema;
 
 /** Reads an incoming event document into an {@link Event} (one hardened parse into a Saxon tree). */
 final class EventReader {
+
+    /** One document builder per delivery thread: it may build one tree after another, and making one is not free. */
+    private static final ThreadLocal<DocumentBuilder> BUILDERS = ThreadLocal.withInitial(() -> Sandbox.processor().newDocumentBuilder());
 
     private EventReader() {
     }
@@ -28,7 +32,7 @@ final class EventReader {
             throws InvalidEventException {
         BuildingContentHandler tree;
         try {
-            tree = Sandbox.processor().newDocumentBuilder().newBuildingContentHandler();
+            tree = BUILDERS.get().newBuildingContentHandler();
         } catch (SaxonApiException e) {
             throw new IllegalStateException("cannot create a Saxon tree builder: " + e, e);
         }

@@ -480,7 +480,8 @@ public final class Subscription implements AutoCloseable {
 
     private Event toEvent(Message message) throws InvalidEventException {
         Limits limits = bus.options().limits();
-        String sourceName = "message " + messageId(message);
+        String idProperty = property(message, XqBus.PROP_ID);
+        String sourceName = "message " + (idProperty != null ? idProperty : jmsId(message));
         InputSource input;
         try {
             if (message instanceof TextMessage text) {
@@ -508,7 +509,7 @@ public final class Subscription implements AutoCloseable {
         } catch (JMSException e) {
             throw new InvalidEventException("cannot read the message body: " + e.getMessage(), new Location(sourceName, 0, 0, null), e);
         }
-        String fallbackId = property(message, XqBus.PROP_ID);
+        String fallbackId = idProperty;
         return EventReader.read(input, sourceName, limits, bus.options().validateIncoming() ? bus.schemas().compiled() : null,
                 fallbackId != null ? fallbackId : jmsId(message), address(message));
     }

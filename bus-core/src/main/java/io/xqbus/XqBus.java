@@ -6,7 +6,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -316,8 +315,7 @@ public final class XqBus implements AutoCloseable {
         synchronized (publishLock) {
             checkOpen();
             long next = seq + 1;
-            String time = TIME.format(Instant.now().truncatedTo(ChronoUnit.MILLIS));
-            String doc = envelope(p, source, next, time);
+            String doc = envelope(p, source, next, now());
             Receipt receipt = new Receipt(p.id(), p.type(), p.namespace(), address, producerId, next);
             try {
                 if (publishSession == null) {
@@ -349,6 +347,22 @@ public final class XqBus implements AutoCloseable {
             seq = next;
             return receipt;
         }
+    }
+
+    private long lastMillis = Long.MIN_VALUE;
+    private String lastTime;
+
+    /**
+     * The publish time, xs:dateTime in UTC to the millisecond; formatted once per millisecond, since a busy
+     * producer publishes many events in one. Called with the publish lock held.
+     */
+    private String now() {
+        long millis = System.currentTimeMillis();
+        if (millis != lastMillis) {
+            lastTime = TIME.format(Instant.ofEpochMilli(millis));
+            lastMillis = millis;
+        }
+        return lastTime;
     }
 
     private TextMessage message(Session session, PreparedEvent p, String doc, String source, long seq) throws JMSException {
@@ -401,7 +415,7 @@ public final class XqBus implements AutoCloseable {
                     String source = p.source() != null ? p.source() : options.source();
                     String address = options.prefix() + "." + p.type();
                     long next = ++seq;
-                    String time = TIME.format(Instant.now().truncatedTo(ChronoUnit.MILLIS));
+                    String time = now();
                     MessageProducer producer = batchProducers.get(address);
                     if (producer == null) {
                         producer = batchSession.createProducer(batchSession.createTopic(address));

@@ -55,6 +55,22 @@ class SchemaSetTest {
     }
 
     @Test
+    void theElementPathCountsRepeatedSiblingsOnly(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("Series.xsd"), HEAD + """
+                <xs:element name='Series'><xs:complexType><xs:sequence>
+                  <xs:element name='Point' maxOccurs='unbounded'><xs:complexType><xs:sequence>
+                    <xs:element name='X' type='xs:int'/><xs:element name='Y' type='xs:int'/>
+                  </xs:sequence></xs:complexType></xs:element>
+                </xs:sequence></xs:complexType></xs:element>
+                </xs:schema>""");
+        SchemaSet s = SchemaSet.load(dir);
+        InvalidEventException e = assertThrows(InvalidEventException.class, () -> s.validate("<Event xmlns='urn:t'><Series>"
+                + "<Point><X>1</X><Y>1</Y></Point><Point><X>2</X><Y>2</Y></Point><Point><X>3</X><Y>three</Y></Point>"
+                + "</Series></Event>", "series"));
+        assertEquals("/Event/Series/Point[3]/Y", e.location().elementPath());
+    }
+
+    @Test
     void aBrokenXsdIsReportedWithFileLineAndColumn(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("Good.xsd"), HEAD + "<xs:element name='A' type='xs:string'/>\n</xs:schema>");
         Files.writeString(dir.resolve("Bad.xsd"), HEAD + "<xs:element name='B' type='NoSuchType'/>\n</xs:schema>");

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -32,8 +33,10 @@ import io.xqbus.broker.EmbeddedBroker;
 /**
  * Issue 9's end-to-end figures, side by side in one run against one embedded broker on loopback: the bus
  * (1 KB events validated against their XSD, published asynchronously, 10 filters, each event matching one)
- * and plain qpid-jms publishing and consuming the same bytes the same way (persistent, asynchronous sends
- * with a completion listener, auto-acknowledge consumer, no parsing, no validation, no filters). It prints
+ * and plain qpid-jms publishing and consuming the same messages the same way (the bus's enveloped body and
+ * application properties, its connection options and consumer prefetch, persistent, asynchronous sends with a
+ * completion listener, auto-acknowledge consumer, no parsing, no validation, no filters). Besides throughput it
+ * prints the CPU time the whole process spent per event, a figure a busy shared machine disturbs less. It prints
  * throughput (medians of alternating rounds), publish-to-callback latency percentiles at half the bus's
  * throughput, and the heap in use. Run: {@code bin/xqbus-bench e2e [EVENTS] [ROUNDS]}.
  */
@@ -58,14 +61,25 @@ public final class EndToEndBench {
             runPlain(uri, events, 0);
             double[] bus = new double[rounds];
             double[] plain = new double[rounds];
+            double[] busCpu = new double[rounds];
+            double[] plainCpu = new double[rounds];
             for (int r = 0; r < rounds; r++) {
-                bus[r] = runBus(uri, schemas, events, 0).throughput;
-                plain[r] = runPlain(uri, events, 0).throughput;
-                System.out.printf("  round %d: bus %,.0f events/s, plain qpid-jms %,.0f msg/s%n", r + 1, bus[r], plain[r]);
+                Result br = runBus(uri, schemas, events, 0);
+                Result pr = runPlain(uri, events, 0);
+                bus[r] = br.throughput;
+                plain[r] = pr.throughput;
+                busCpu[r] = br.cpuMicrosPerEvent;
+                plainCpu[r] = pr.cpuMicrosPerEvent;
+                System.out.printf("  round %d: bus %,.0f events/s (%.0f µs CPU each), plain qpid-jms %,.0f msg/s (%.0f µs CPU each)%n",
+                        r + 1, bus[r], busCpu[r], plain[r], plainCpu[r]);
             }
             double b = SendStreamBench.median(bus);
             double p = SendStreamBench.median(plain);
             System.out.printf("e2e throughput: bus %,.0f events/s, plain qpid-jms %,.0f msg/s, ratio %.2f%n", b, p, b / p);
+            double bc = SendStreamBench.median(busCpu);
+            double pc = SendStreamBench.median(plainCpu);
+            System.out.printf("e2e CPU per event (whole process: broker, producer, consumer): bus %.0f µs, plain %.0f µs, ratio %.2f%n",
+                    bc, pc, pc / bc);
             double rate = b / 2;
             Result busLatency = runBus(uri, schemas, events, rate);
             Result plainLatency = runPlain(uri, events, rate);
@@ -79,7 +93,7 @@ public final class EndToEndBench {
         }
     }
 
-    record Result(double throughput, long[] latencies) {
+    record Result(double throughput, long[] latencies, double cpuMicrosPerEvent) {
         double p(int percentile) {
             long[] l = latencies.clone();
             Arrays.sort(l);
@@ -105,6 +119,7 @@ public final class EndToEndBench {
                  }
                  last.set(System.nanoTime());
              })) {
+            long cpu = Wire.processCpuNanos();
             long start = System.nanoTime();
             List<CompletableFuture<Receipt>> acks = new ArrayList<>(events);
             for (int i = 0; i < events; i++) {
@@ -114,7 +129,7 @@ public final class EndToEndBench {
             }
             CompletableFuture.allOf(acks.toArray(CompletableFuture<?>[]::new)).join();
             await(received, events);
-            return new Result(events * 1e9 / (last.get() - start), latencies);
+            return new Result(events * 1e9 / (last.get() - start), latencies, (Wire.processCpuNanos() - cpu) / 1e3 / events);
         }
     }
 
@@ -122,8 +137,10 @@ public final class EndToEndBench {
         long[] latencies = new long[events];
         AtomicInteger received = new AtomicInteger();
         AtomicLong last = new AtomicLong();
-        Connection consumer = new JmsConnectionFactory(uri).createConnection();
-        Connection producer = new JmsConnectionFactory(uri).createConnection();
+        // the bus's connection options, body and properties: the same messages, moved the same way
+        Connection consumer = new JmsConnectionFactory(Wire.busUri(uri)).createConnection();
+        Connection producer = new JmsConnectionFactory(Wire.busUri(uri)).createConnection();
+        Wire.Producer wire = new Wire.Producer("bench");
         try {
             Session cs = consumer.createSession(false, Session.AUTO_ACKNOWLEDGE);
             cs.createConsumer(cs.createTopic("xqbus.events.Reading")).setMessageListener(m -> {
@@ -143,12 +160,16 @@ public final class EndToEndBench {
             Session ps = producer.createSession(false, Session.AUTO_ACKNOWLEDGE);
             MessageProducer p = ps.createProducer(ps.createTopic("xqbus.events.Reading"));
             p.setDeliveryMode(DeliveryMode.PERSISTENT);
+            long cpu = Wire.processCpuNanos();
             long start = System.nanoTime();
             List<CompletableFuture<Void>> acks = new ArrayList<>(events);
             for (int i = 0; i < events; i++) {
                 pace(start, i, rate);
                 long now = System.nanoTime();
-                TextMessage m = ps.createTextMessage("<Event xmlns=\"" + Events.BENCH_NS + "\">" + Events.reading(i, now) + "</Event>");
+                String id = UUID.randomUUID().toString();
+                long seq = ++wire.seq;
+                TextMessage m = ps.createTextMessage(wire.envelope(Events.BENCH_NS, Events.reading(i, now), id, seq));
+                wire.properties(m, id, "Reading", Events.BENCH_NS, seq);
                 m.setLongProperty("sent", now);
                 CompletableFuture<Void> ack = new CompletableFuture<>();
                 p.send(m, new CompletionListener() {
@@ -166,7 +187,7 @@ public final class EndToEndBench {
             }
             CompletableFuture.allOf(acks.toArray(CompletableFuture<?>[]::new)).join();
             await(received, events);
-            return new Result(events * 1e9 / (last.get() - start), latencies);
+            return new Result(events * 1e9 / (last.get() - start), latencies, (Wire.processCpuNanos() - cpu) / 1e3 / events);
         } finally {
             producer.close();
             consumer.close();

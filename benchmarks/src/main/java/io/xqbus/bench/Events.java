@@ -4,6 +4,7 @@ package io.xqbus.bench;
 final class Events {
 
     static final String BENCH_NS = "urn:xqbus:bench";
+    static final String GONICUS_NS = "http://www.gonicus.de/Events";
     static final String PAYLOAD_FILL = "0123456789abcdef0123456789abcdef0123456789";
 
     private Events() {
@@ -11,9 +12,17 @@ final class Events {
 
     /** A PhoneStatus event of about 180 bytes, different per index. */
     static String phoneStatus(int i) {
-        return "<Event xmlns=\"http://www.gonicus.de/Events\" source=\"bench\"><PhoneStatus><CallerId>" + (100000 + i)
-                + "</CallerId><ReceiverId>12343424</ReceiverId><Status>" + (i % 3 == 0 ? "busy" : i % 3 == 1 ? "idle" : "ringing")
-                + "</Status></PhoneStatus></Event>";
+        return "<Event xmlns=\"" + GONICUS_NS + "\" source=\"bench\"><PhoneStatus>" + phoneStatusFields(i) + "</PhoneStatus></Event>";
+    }
+
+    /** The payload of {@link #phoneStatus(int)} as the bus serialises it: declaring its own namespace. */
+    static String phoneStatusPayload(int i) {
+        return "<PhoneStatus xmlns=\"" + GONICUS_NS + "\">" + phoneStatusFields(i) + "</PhoneStatus>";
+    }
+
+    private static String phoneStatusFields(int i) {
+        return "<CallerId>" + (100000 + i) + "</CallerId><ReceiverId>12343424</ReceiverId><Status>"
+                + (i % 3 == 0 ? "busy" : i % 3 == 1 ? "idle" : "ringing") + "</Status>";
     }
 
     /**

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -19,6 +20,7 @@ import jakarta.jms.DeliveryMode;
 import jakarta.jms.Message;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
 import org.apache.qpid.jms.JmsConnectionFactory;
 
 import io.xqbus.broker.EmbeddedBroker;
@@ -27,8 +29,9 @@ import io.xqbus.cli.send.SendEvent;
 /**
  * Issue 4's figure: events per second of {@code sendevent} sending a stream of N events (a file: validated
  * whole, then asynchronous sends and one wait for every acknowledgement), against plain qpid-jms sending the
- * same N documents the same way (persistent, asynchronous with a completion listener, one wait at the end,
- * one producer per address) with no parsing or validation. Both run in this JVM against one embedded broker
+ * same N messages the same way (the enveloped bodies and application properties sendevent sends, the bus's
+ * connection options, persistent, asynchronous with a completion listener, one wait at the end, one producer
+ * per address) with no parsing or validation; the CPU time the process spent per event is printed too. Both run in this JVM against one embedded broker
  * with a subscriber draining {@code xqbus.events.#}, alternating, after a warm-up; the medians and their
  * ratio are printed.
  *
@@ -59,18 +62,27 @@ public final class SendStreamBench {
                     events, docs.get(0).length, rounds, Runtime.getRuntime().availableProcessors(), uri);
             // warm-up, not counted
             runSendevent(uri, file, drain, events);
-            runPlain(uri, docs, drain);
+            runPlain(uri, events, drain);
             double[] bus = new double[rounds];
             double[] plain = new double[rounds];
+            double[] busCpu = new double[rounds];
+            double[] plainCpu = new double[rounds];
             for (int r = 0; r < rounds; r++) {
+                long cpu = Wire.processCpuNanos();
                 bus[r] = runSendevent(uri, file, drain, events);
-                plain[r] = runPlain(uri, docs, drain);
-                System.out.printf("  round %d: sendevent %,.0f events/s, qpid-jms %,.0f events/s%n", r + 1, bus[r], plain[r]);
+                busCpu[r] = (Wire.processCpuNanos() - cpu) / 1e3 / events;
+                cpu = Wire.processCpuNanos();
+                plain[r] = runPlain(uri, events, drain);
+                plainCpu[r] = (Wire.processCpuNanos() - cpu) / 1e3 / events;
+                System.out.printf("  round %d: sendevent %,.0f events/s (%.0f µs CPU each), qpid-jms %,.0f events/s (%.0f µs CPU each)%n",
+                        r + 1, bus[r], busCpu[r], plain[r], plainCpu[r]);
             }
             double b = median(bus);
             double p = median(plain);
             System.out.printf("send-stream: sendevent %,.0f events/s, plain qpid-jms %,.0f events/s, ratio %.2f (medians of %d rounds)%n",
                     b, p, b / p, rounds);
+            System.out.printf("send-stream CPU per event (whole process, broker and drain included): sendevent %.0f µs, plain %.0f µs, ratio %.2f%n",
+                    median(busCpu), median(plainCpu), median(plainCpu) / median(busCpu));
         } finally {
             Files.deleteIfExists(file);
             Files.deleteIfExists(dir);
@@ -91,18 +103,24 @@ public final class SendStreamBench {
         return events * 1e9 / nanos;
     }
 
-    private static double runPlain(String uri, List<byte[]> docs, Drain drain) throws Exception {
+    private static double runPlain(String uri, int events, Drain drain) throws Exception {
         long before = drain.count();
         long start = System.nanoTime();
-        Connection c = new JmsConnectionFactory(uri).createConnection();
+        // the messages sendevent sends: its connection options, enveloped body and application properties
+        Connection c = new JmsConnectionFactory(Wire.busUri(uri)).createConnection();
+        Wire.Producer wire = new Wire.Producer("bench");
         try {
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             MessageProducer producer = s.createProducer(s.createTopic("xqbus.events.PhoneStatus"));
             producer.setDeliveryMode(DeliveryMode.PERSISTENT);
-            List<CompletableFuture<Void>> acks = new ArrayList<>(docs.size());
-            for (byte[] doc : docs) {
+            List<CompletableFuture<Void>> acks = new ArrayList<>(events);
+            for (int i = 0; i < events; i++) {
                 CompletableFuture<Void> ack = new CompletableFuture<>();
-                producer.send(s.createTextMessage(new String(doc, StandardCharsets.UTF_8)), new CompletionListener() {
+                String id = UUID.randomUUID().toString();
+                long seq = ++wire.seq;
+                TextMessage m = s.createTextMessage(wire.envelope(Events.GONICUS_NS, Events.phoneStatusPayload(i), id, seq));
+                wire.properties(m, id, "PhoneStatus", Events.GONICUS_NS, seq);
+                producer.send(m, new CompletionListener() {
                     @Override
                     public void onCompletion(Message message) {
                         ack.complete(null);
@@ -120,8 +138,8 @@ public final class SendStreamBench {
             c.close();
         }
         long nanos = System.nanoTime() - start;
-        drain.awaitCount(before + docs.size());
-        return docs.size() * 1e9 / nanos;
+        drain.awaitCount(before + events);
+        return events * 1e9 / nanos;
     }
 
     static double median(double[] values) {

@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 
 import net.sf.saxon.Configuration;
 import net.sf.saxon.lib.EnvironmentVariableResolver;
+import net.sf.saxon.lib.ErrorReporter;
 import net.sf.saxon.lib.Feature;
 import net.sf.saxon.s9api.Processor;
 import net.sf.saxon.trans.XPathException;
@@ -25,6 +26,16 @@ import io.xqbus.internal.xml.SecureXml;
 public final class Sandbox {
 
     private static final Logger LOG = LoggerFactory.getLogger("io.xqbus.filter");
+    /** Sends Saxon's warnings and recoverable errors to the log, as the logger above does; stateless, so shared. */
+    private static final ErrorReporter LOGGING_REPORTER = error -> {
+        if (LOG.isDebugEnabled()) {
+            var where = error.getLocation();
+            LOG.debug("saxon: {}{} {}", error.isWarning() ? "warning" : "error",
+                    where == null || where.getLineNumber() <= 0 ? "" : " at line " + where.getLineNumber() + " column " + where.getColumnNumber(),
+                    error.getMessage());
+        }
+    };
+
     private static final Processor PROCESSOR = create();
 
     private Sandbox() {
@@ -73,6 +84,10 @@ public final class Sandbox {
                 LOG.debug("saxon: {}", message);
             }
         });
+        // Saxon makes an error reporter for every pipeline, so for every event tree the consumer builds; its
+        // default one opens a PrintWriter on stderr each time only to be pointed at the logger above. One
+        // stateless reporter sends the same messages to the same log without that cost.
+        c.setErrorReporterFactory(config -> LOGGING_REPORTER);
         return p;
     }
 

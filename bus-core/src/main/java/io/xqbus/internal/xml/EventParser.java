@@ -174,8 +174,7 @@ public final class EventParser {
         private final NamespaceSupport namespaces = new NamespaceSupport();
         private final List<String[]> pendingMappings = new ArrayList<>();
         private final Deque<List<String>> declaredPerElement = new ArrayDeque<>();
-        private final Deque<String> pathNames = new ArrayDeque<>();
-        private final Deque<Map<String, Integer>> siblingCounts = new ArrayDeque<>();
+        private final ElementPath path = new ElementPath();
         private final Map<String, String> envelope = new LinkedHashMap<>();
 
         private int depth;
@@ -194,14 +193,7 @@ public final class EventParser {
         private String validationPath;
 
         String path() {
-            if (pathNames.isEmpty()) {
-                return null;
-            }
-            StringBuilder b = new StringBuilder();
-            for (var it = pathNames.descendingIterator(); it.hasNext(); ) {
-                b.append('/').append(it.next());
-            }
-            return b.toString();
+            return path.text();
         }
 
         Location here() {
@@ -247,13 +239,13 @@ public final class EventParser {
         public void startElement(String uri, String localName, String qName, Attributes atts) throws SAXException {
             depth++;
             namespaces.pushContext();
-            List<String> declared = new ArrayList<>(pendingMappings.size());
+            List<String> declared = pendingMappings.isEmpty() ? List.of() : new ArrayList<>(pendingMappings.size());
             for (String[] m : pendingMappings) {
                 namespaces.declarePrefix(m[0], m[1]);
                 declared.add(m[0]);
             }
             declaredPerElement.push(declared);
-            enterPath(localName);
+            path.enter(localName);
             if (depth > maxDepth) {
                 throw reject("the event nests elements deeper than " + maxDepth + " levels");
             }
@@ -414,7 +406,7 @@ public final class EventParser {
                 documentSink.endElement(uri, localName, qName);
             }
             namespaces.popContext();
-            leavePath();
+            path.leave();
             depth--;
         }
 
@@ -509,24 +501,6 @@ public final class EventParser {
             for (var m : inherited.entrySet()) {
                 sink.startPrefixMapping(m.getKey(), m.getValue());
             }
-        }
-
-        private void enterPath(String localName) {
-            Map<String, Integer> counts = siblingCounts.peek();
-            String step = localName;
-            if (counts != null) {
-                int n = counts.merge(localName, 1, Integer::sum);
-                if (n > 1) {
-                    step = localName + "[" + n + "]";
-                }
-            }
-            pathNames.push(step);
-            siblingCounts.push(new HashMap<>(4));
-        }
-
-        private void leavePath() {
-            pathNames.pop();
-            siblingCounts.pop();
         }
 
         @Override
