@@ -20,7 +20,7 @@ public final class BenchMain {
             case "e2e" -> EndToEndBench.main(rest);
             case "jmh" -> org.openjdk.jmh.Main.main(rest);
             default -> {
-                System.err.println("usage: xqbus-bench send-stream [EVENTS] [ROUNDS] | filters [EVENTS] | memory [FILTERS] | e2e [EVENTS] | jmh [JMH OPTIONS]");
+                System.err.println("usage: xqbus-bench send-stream [EVENTS] [ROUNDS] [WARMUP] | filters [EVENTS] | memory [FILTERS] | e2e [EVENTS] [ROUNDS] | jmh [JMH OPTIONS]");
                 System.exit(name.equals("help") ? 0 : 2);
             }
         }

@@ -35,7 +35,8 @@ import io.xqbus.cli.send.SendEvent;
  * with a subscriber draining {@code xqbus.events.#}, alternating, after a warm-up; the medians and their
  * ratio are printed.
  *
- * <p>Run: {@code bin/xqbus-bench send-stream [EVENTS] [ROUNDS]} (defaults 10000 and 5).
+ * <p>Run: {@code bin/xqbus-bench send-stream [EVENTS] [ROUNDS] [WARMUP]} (defaults 10000, 5 and 8: the broker and
+ * both clients keep getting faster for several rounds, so fewer warm-up rounds measure the JIT, not the code).
  */
 public final class SendStreamBench {
 
@@ -45,6 +46,8 @@ public final class SendStreamBench {
     public static void main(String[] args) throws Exception {
         int events = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        // the embedded broker and both clients keep getting faster for several rounds (JIT): warm up until steady
+        int warmups = args.length > 2 ? Integer.parseInt(args[2]) : 8;
         Path dir = Files.createTempDirectory("xqbus-bench-");
         Path file = dir.resolve("stream.xml");
         List<byte[]> docs = new ArrayList<>(events);
@@ -58,11 +61,12 @@ public final class SendStreamBench {
         try (EmbeddedBroker broker = EmbeddedBroker.builder().build().start();
              Drain drain = new Drain(broker.uri().toString())) {
             String uri = broker.uri().toString();
-            System.out.printf("send-stream: %d events of ~%d bytes per round, %d rounds, %d cores, broker %s%n",
-                    events, docs.get(0).length, rounds, Runtime.getRuntime().availableProcessors(), uri);
-            // warm-up, not counted
-            runSendevent(uri, file, drain, events);
-            runPlain(uri, events, drain);
+            System.out.printf("send-stream: %d events of ~%d bytes per round, %d warm-up and %d measured rounds, %d cores, broker %s%n",
+                    events, docs.get(0).length, warmups, rounds, Runtime.getRuntime().availableProcessors(), uri);
+            for (int w = 0; w < warmups; w++) {   // not counted
+                runSendevent(uri, file, drain, events);
+                runPlain(uri, events, drain);
+            }
             double[] bus = new double[rounds];
             double[] plain = new double[rounds];
             double[] busCpu = new double[rounds];
