@@ -6,7 +6,7 @@ import java.util.Locale;
  * Which broker the bus talks to, where brokers differ in what AMQP 1.0 offers. The bus's API and the event
  * format are the same on every kind; only how consumer groups, dead letters and batches are held changes.
  *
- * @since 0.2
+ * @since 0.1
  */
 public enum BrokerKind {
 
