@@ -38,7 +38,8 @@ import io.xqbus.broker.EmbeddedBroker;
  * completion listener, auto-acknowledge consumer, no parsing, no validation, no filters). Besides throughput it
  * prints the CPU time the whole process spent per event, a figure a busy shared machine disturbs less. It prints
  * throughput (medians of alternating rounds), publish-to-callback latency percentiles at half the bus's
- * throughput, and the heap in use. Run: {@code bin/xqbus-bench e2e [EVENTS] [ROUNDS]}.
+ * throughput, and the heap in use; with {@code split}, also the mixed pairs (the bus's producer with a plain consumer and the
+ * reverse), to show which side the overhead is on. Run: {@code bin/xqbus-bench e2e [EVENTS] [ROUNDS] [split]}.
  */
 public final class EndToEndBench {
 
@@ -86,6 +87,20 @@ public final class EndToEndBench {
             System.out.printf("e2e latency at %,.0f/s (half the bus's throughput), publish to callback: bus p50 %.2f ms, p95 %.2f ms, p99 %.2f ms;"
                     + " plain p50 %.2f ms, p95 %.2f ms, p99 %.2f ms%n", rate, busLatency.p(50), busLatency.p(95), busLatency.p(99),
                     plainLatency.p(50), plainLatency.p(95), plainLatency.p(99));
+            if (args.length > 2 && args[2].equals("split")) {
+                // which side is the overhead on? each mixed pair, alternating, medians
+                double[][] mixed = new double[4][rounds];
+                for (int r = 0; r < rounds; r++) {
+                    mixed[0][r] = run(uri, schemas, events, 0, true, true).throughput;
+                    mixed[1][r] = run(uri, schemas, events, 0, true, false).throughput;
+                    mixed[2][r] = run(uri, schemas, events, 0, false, true).throughput;
+                    mixed[3][r] = run(uri, schemas, events, 0, false, false).throughput;
+                }
+                double all = SendStreamBench.median(mixed[3]);
+                System.out.printf("e2e split, vs plain both sides (%,.0f/s): bus both %.2f, bus producer + plain consumer %.2f, "
+                        + "plain producer + bus consumer %.2f%n", all, SendStreamBench.median(mixed[0]) / all,
+                        SendStreamBench.median(mixed[1]) / all, SendStreamBench.median(mixed[2]) / all);
+            }
             System.out.printf("e2e heap in use after GC (broker, producer and consumer in one JVM): %,d MB%n", usedHeapMb());
         } finally {
             Files.deleteIfExists(dir.resolve("Reading.xsd"));
@@ -102,96 +117,112 @@ public final class EndToEndBench {
     }
 
     private static Result runBus(String uri, SchemaSet schemas, int events, double rate) throws Exception {
-        long[] latencies = new long[events];
-        AtomicInteger received = new AtomicInteger();
-        AtomicLong last = new AtomicLong();
-        List<Filter> filters = new ArrayList<>();
-        for (int j = 0; j < 10; j++) {
-            filters.add(Filter.compile("f" + j, "declare namespace f='" + Events.BENCH_NS + "'; /f:Event/f:Reading[f:Sensor = 's" + j + "']"));
-        }
-        try (XqBus consumer = XqBus.connect(BusOptions.builder().broker(uri).schemas(schemas).build());
-             XqBus producer = XqBus.connect(BusOptions.builder().broker(uri).schemas(schemas).build());
-             Subscription s = consumer.subscribe(filters, m -> {
-                 long sent = Long.parseLong(m.event().value("Sent"));
-                 int n = received.getAndIncrement();
-                 if (n < latencies.length) {
-                     latencies[n] = System.nanoTime() - sent;
-                 }
-                 last.set(System.nanoTime());
-             })) {
-            long cpu = Wire.processCpuNanos();
-            long start = System.nanoTime();
-            List<CompletableFuture<Receipt>> acks = new ArrayList<>(events);
-            for (int i = 0; i < events; i++) {
-                pace(start, i, rate);
-                acks.add(producer.publishAsync(PreparedEvent.prepare(Events.reading(i, System.nanoTime()), "bench", schemas,
-                        producer.options().limits())));
-            }
-            CompletableFuture.allOf(acks.toArray(CompletableFuture<?>[]::new)).join();
-            await(received, events);
-            return new Result(events * 1e9 / (last.get() - start), latencies, (Wire.processCpuNanos() - cpu) / 1e3 / events);
-        }
+        return run(uri, schemas, events, rate, true, true);
     }
 
     private static Result runPlain(String uri, int events, double rate) throws Exception {
+        return run(uri, null, events, rate, false, false);
+    }
+
+    /**
+     * One round: the bus's or plain qpid-jms's producer, and the bus's or plain qpid-jms's consumer (the
+     * mixed pairs tell which side the bus's overhead is on).
+     */
+    private static Result run(String uri, SchemaSet schemas, int events, double rate, boolean busProducer, boolean busConsumer)
+            throws Exception {
         long[] latencies = new long[events];
         AtomicInteger received = new AtomicInteger();
         AtomicLong last = new AtomicLong();
-        // the bus's connection options, body and properties: the same messages, moved the same way
-        Connection consumer = new JmsConnectionFactory(Wire.busUri(uri)).createConnection();
-        Connection producer = new JmsConnectionFactory(Wire.busUri(uri)).createConnection();
-        Wire.Producer wire = new Wire.Producer("bench");
+        java.util.function.LongConsumer arrived = sent -> {
+            int n = received.getAndIncrement();
+            if (n < latencies.length) {
+                latencies[n] = System.nanoTime() - sent;
+            }
+            last.set(System.nanoTime());
+        };
+        List<AutoCloseable> open = new ArrayList<>();
         try {
-            Session cs = consumer.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            cs.createConsumer(cs.createTopic("xqbus.events.Reading")).setMessageListener(m -> {
-                try {
-                    long sent = m.getLongProperty("sent");
-                    ((TextMessage) m).getText();
-                    int n = received.getAndIncrement();
-                    if (n < latencies.length) {
-                        latencies[n] = System.nanoTime() - sent;
-                    }
-                    last.set(System.nanoTime());
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
+            if (busConsumer) {
+                List<Filter> filters = new ArrayList<>();
+                for (int j = 0; j < 10; j++) {
+                    filters.add(Filter.compile("f" + j, "declare namespace f='" + Events.BENCH_NS + "'; /f:Event/f:Reading[f:Sensor = 's" + j + "']"));
                 }
-            });
-            consumer.start();
-            Session ps = producer.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            MessageProducer p = ps.createProducer(ps.createTopic("xqbus.events.Reading"));
-            p.setDeliveryMode(DeliveryMode.PERSISTENT);
-            long cpu = Wire.processCpuNanos();
-            long start = System.nanoTime();
-            List<CompletableFuture<Void>> acks = new ArrayList<>(events);
-            for (int i = 0; i < events; i++) {
-                pace(start, i, rate);
-                long now = System.nanoTime();
-                String id = UUID.randomUUID().toString();
-                long seq = ++wire.seq;
-                TextMessage m = ps.createTextMessage(wire.envelope(Events.BENCH_NS, Events.reading(i, now), id, seq));
-                wire.properties(m, id, "Reading", Events.BENCH_NS, seq);
-                m.setLongProperty("sent", now);
-                CompletableFuture<Void> ack = new CompletableFuture<>();
-                p.send(m, new CompletionListener() {
-                    @Override
-                    public void onCompletion(Message message) {
-                        ack.complete(null);
-                    }
-
-                    @Override
-                    public void onException(Message message, Exception exception) {
-                        ack.completeExceptionally(exception);
+                XqBus consumer = XqBus.connect(BusOptions.builder().broker(uri).schemas(schemas).build());
+                open.add(consumer);
+                open.add(consumer.subscribe(filters, m -> arrived.accept(Long.parseLong(m.event().value("Sent")))));
+            } else {
+                // the bus's connection options: the same messages, moved the same way
+                Connection consumer = new JmsConnectionFactory(Wire.busUri(uri)).createConnection();
+                open.add(consumer);
+                Session cs = consumer.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                cs.createConsumer(cs.createTopic("xqbus.events.Reading")).setMessageListener(m -> {
+                    try {
+                        String text = ((TextMessage) m).getText();
+                        int at = text.indexOf("<Sent>") + 6;
+                        arrived.accept(Long.parseLong(text.substring(at, text.indexOf('<', at))));
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
                     }
                 });
-                acks.add(ack);
+                consumer.start();
+            }
+            Sender sender = busProducer ? busSender(uri, schemas, open) : plainSender(uri, open);
+            long cpu = Wire.processCpuNanos();
+            long start = System.nanoTime();
+            List<CompletableFuture<?>> acks = new ArrayList<>(events);
+            for (int i = 0; i < events; i++) {
+                pace(start, i, rate);
+                acks.add(sender.send(i));
             }
             CompletableFuture.allOf(acks.toArray(CompletableFuture<?>[]::new)).join();
             await(received, events);
             return new Result(events * 1e9 / (last.get() - start), latencies, (Wire.processCpuNanos() - cpu) / 1e3 / events);
         } finally {
-            producer.close();
-            consumer.close();
+            java.util.Collections.reverse(open);
+            for (AutoCloseable c : open) {
+                c.close();
+            }
         }
+    }
+
+    /** Sends event i of a round, asynchronously. */
+    private interface Sender {
+        CompletableFuture<?> send(int i) throws Exception;
+    }
+
+    private static Sender busSender(String uri, SchemaSet schemas, List<AutoCloseable> open) throws Exception {
+        XqBus producer = XqBus.connect(BusOptions.builder().broker(uri).schemas(schemas).build());
+        open.add(producer);
+        return i -> producer.publishAsync(PreparedEvent.prepare(Events.reading(i, System.nanoTime()), "bench", schemas,
+                producer.options().limits()));
+    }
+
+    private static Sender plainSender(String uri, List<AutoCloseable> open) throws Exception {
+        Connection producer = new JmsConnectionFactory(Wire.busUri(uri)).createConnection();
+        open.add(producer);
+        Wire.Producer wire = new Wire.Producer("bench");
+        Session ps = producer.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        MessageProducer p = ps.createProducer(ps.createTopic("xqbus.events.Reading"));
+        p.setDeliveryMode(DeliveryMode.PERSISTENT);
+        return i -> {
+            String id = UUID.randomUUID().toString();
+            long seq = ++wire.seq;
+            TextMessage m = ps.createTextMessage(wire.envelope(Events.BENCH_NS, Events.reading(i, System.nanoTime()), id, seq));
+            wire.properties(m, id, "Reading", Events.BENCH_NS, seq);
+            CompletableFuture<Void> ack = new CompletableFuture<>();
+            p.send(m, new CompletionListener() {
+                @Override
+                public void onCompletion(Message message) {
+                    ack.complete(null);
+                }
+
+                @Override
+                public void onException(Message message, Exception exception) {
+                    ack.completeExceptionally(exception);
+                }
+            });
+            return ack;
+        };
     }
 
     /** Holds the send rate to {@code rate} per second (0: as fast as possible). */
