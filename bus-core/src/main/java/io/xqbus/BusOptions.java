@@ -29,6 +29,10 @@ public final class BusOptions {
     /** How long connecting may take before the broker counts as unavailable. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
+    /** The first host of a broker URI, plain or in a failover list (an IPv6 address in brackets). */
+    private static final java.util.regex.Pattern FIRST_HOST = java.util.regex.Pattern.compile(
+            "amqps?://(?:[^@/]*@)?(\\[[^]]+]|[^:/?,)]+)");
+
     private final String broker;
     private final String user;
     private final String password;
@@ -239,7 +243,7 @@ public final class BusOptions {
         if (managementUri != null) {
             return managementUri;
         }
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("amqps?://(?:[^@/]*@)?(\\[[^]]+]|[^:/?,)]+)").matcher(broker);
+        java.util.regex.Matcher m = FIRST_HOST.matcher(broker);
         return "http://" + (m.find() ? m.group(1) : "127.0.0.1") + ":15672";
     }
 

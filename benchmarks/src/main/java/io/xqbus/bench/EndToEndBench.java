@@ -12,10 +12,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
-import jakarta.jms.CompletionListener;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
-import jakarta.jms.Message;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
@@ -209,19 +207,7 @@ public final class EndToEndBench {
             long seq = ++wire.seq;
             TextMessage m = ps.createTextMessage(wire.envelope(Events.BENCH_NS, Events.reading(i, System.nanoTime()), id, seq));
             wire.properties(m, id, "Reading", Events.BENCH_NS, seq);
-            CompletableFuture<Void> ack = new CompletableFuture<>();
-            p.send(m, new CompletionListener() {
-                @Override
-                public void onCompletion(Message message) {
-                    ack.complete(null);
-                }
-
-                @Override
-                public void onException(Message message, Exception exception) {
-                    ack.completeExceptionally(exception);
-                }
-            });
-            return ack;
+            return Wire.sendAsync(p, m);
         };
     }
 

@@ -14,10 +14,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
-import jakarta.jms.CompletionListener;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
-import jakarta.jms.Message;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
@@ -119,23 +117,11 @@ public final class SendStreamBench {
             producer.setDeliveryMode(DeliveryMode.PERSISTENT);
             List<CompletableFuture<Void>> acks = new ArrayList<>(events);
             for (int i = 0; i < events; i++) {
-                CompletableFuture<Void> ack = new CompletableFuture<>();
                 String id = UUID.randomUUID().toString();
                 long seq = ++wire.seq;
                 TextMessage m = s.createTextMessage(wire.envelope(Events.GONICUS_NS, Events.phoneStatusPayload(i), id, seq));
                 wire.properties(m, id, "PhoneStatus", Events.GONICUS_NS, seq);
-                producer.send(m, new CompletionListener() {
-                    @Override
-                    public void onCompletion(Message message) {
-                        ack.complete(null);
-                    }
-
-                    @Override
-                    public void onException(Message message, Exception exception) {
-                        ack.completeExceptionally(exception);
-                    }
-                });
-                acks.add(ack);
+                acks.add(Wire.sendAsync(producer, m));
             }
             CompletableFuture.allOf(acks.toArray(CompletableFuture<?>[]::new)).join();
         } finally {

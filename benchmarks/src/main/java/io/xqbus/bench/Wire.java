@@ -3,9 +3,12 @@ package io.xqbus.bench;
 import java.lang.management.ManagementFactory;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
+import jakarta.jms.CompletionListener;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
+import jakarta.jms.MessageProducer;
 
 import io.xqbus.BusOptions;
 import io.xqbus.XqBus;
@@ -54,6 +57,23 @@ final class Wire {
             m.setStringProperty(XqBus.PROP_PRODUCER, id);
             m.setLongProperty(XqBus.PROP_SEQ, seq);
         }
+    }
+
+    /** Sends asynchronously, as the bus does: the future completes when the broker accepted the message. */
+    static CompletableFuture<Void> sendAsync(MessageProducer producer, Message m) throws JMSException {
+        CompletableFuture<Void> ack = new CompletableFuture<>();
+        producer.send(m, new CompletionListener() {
+            @Override
+            public void onCompletion(Message message) {
+                ack.complete(null);
+            }
+
+            @Override
+            public void onException(Message message, Exception exception) {
+                ack.completeExceptionally(exception);
+            }
+        });
+        return ack;
     }
 
     /** CPU time this whole process has used (broker, producer and consumer alike), in nanoseconds. */

@@ -36,11 +36,6 @@ class ArtemisContainerTest extends BrokerScenarios {
     }
 
     @Override
-    String pythonUrl() {
-        return uri().replace("amqp://", "amqp://" + USER + ":" + PASSWORD + "@");
-    }
-
-    @Override
     String password() {
         return PASSWORD;
     }

@@ -25,11 +25,6 @@ class ArtemisScenariosTest extends BrokerScenarios {
     }
 
     @Override
-    String pythonUrl() {
-        return broker.toString();
-    }
-
-    @Override
     String password() {
         return null;
     }

@@ -16,7 +16,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 import org.apache.qpid.jms.JmsConnectionFactory;
@@ -45,8 +44,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The end-to-end scenarios every broker must pass, written once: publish and filter (type-routed), a
@@ -63,8 +60,11 @@ abstract class BrokerScenarios {
     /** How to connect a bus to the broker under test (URI, credentials, kind). */
     abstract BusOptions.Builder options();
 
-    /** The broker URI with credentials, for the Python client. */
-    abstract String pythonUrl();
+    /** The broker URI with the credentials in it, as the Python client takes them. */
+    String pythonUrl() {
+        BusOptions o = options().build();
+        return o.user() == null ? o.broker() : o.broker().replace("amqp://", "amqp://" + o.user() + ":" + password() + "@");
+    }
 
     /** The address a foreign AMQP client sends a type's events to. */
     String foreignAddress(String type) {
@@ -282,7 +282,7 @@ abstract class BrokerScenarios {
 
     @Test
     void aPythonSenderIsFilteredLikeJava(@TempDir Path dir) throws Exception {
-        assumeTrue(python(), "python3-qpid-proton is not installed for /usr/bin/python3: run `sudo .ci/interop-setup`");
+        ForeignClientTest.needsProton();
         LinkedBlockingQueue<Match> got = new LinkedBlockingQueue<>();
         try (XqBus bus = XqBus.connect(options().build());
              Subscription s = bus.subscribe(mine("[f:Status = 'busy']"), got::add)) {
@@ -298,15 +298,8 @@ abstract class BrokerScenarios {
         }
     }
 
+    /** The password of {@link #options()}'s user, or null (BusOptions keeps it to itself). */
     abstract String password();
-
-    static boolean python() throws Exception {
-        if (!Files.isExecutable(Path.of("/usr/bin/python3"))) {
-            return false;
-        }
-        Process p = new ProcessBuilder("/usr/bin/python3", "-c", "import proton.utils").redirectErrorStream(true).start();
-        return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
-    }
 
     /** A raw JMS connection with the address conventions the bus uses for this broker kind. */
     Connection rawConnection() throws Exception {
@@ -351,12 +344,6 @@ abstract class BrokerScenarios {
     }
 
     static void waitUntil(BooleanSupplier condition, String what) {
-        long end = System.nanoTime() + DEADLINE.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                fail("timed out waiting for " + what);
-            }
-            LockSupport.parkNanos(20_000_000);   // poll interval, bounded by the deadline
-        }
+        DaemonTest.await(what, DEADLINE.toSeconds(), condition);
     }
 }

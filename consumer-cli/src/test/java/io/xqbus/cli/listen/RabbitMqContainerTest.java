@@ -40,11 +40,6 @@ class RabbitMqContainerTest extends BrokerScenarios {
     }
 
     @Override
-    String pythonUrl() {
-        return uri().replace("amqp://", "amqp://" + USER + ":" + PASSWORD + "@");
-    }
-
-    @Override
     String password() {
         return PASSWORD;
     }

@@ -55,11 +55,6 @@ class RabbitMqInteropTest extends BrokerScenarios {
     }
 
     @Override
-    String pythonUrl() {
-        return uri.replace("amqp://", "amqp://" + user + ":" + password + "@");
-    }
-
-    @Override
     String password() {
         return password;
     }
