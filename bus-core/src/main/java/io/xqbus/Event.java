@@ -1,7 +1,10 @@
 package io.xqbus;
 
+import net.sf.saxon.om.AxisInfo;
+import net.sf.saxon.om.NodeInfo;
+import net.sf.saxon.pattern.NodeKindTest;
 import net.sf.saxon.s9api.XdmNode;
-import net.sf.saxon.s9api.XdmNodeKind;
+import net.sf.saxon.tree.iter.AxisIterator;
 
 /**
  * An event as a consumer receives it: the envelope fields of brief §2 and the whole document (envelope and
@@ -23,6 +26,7 @@ public final class Event {
     private final String time;
     private final String address;
     private final XdmNode document;
+    private XdmNode payload;   // found on first use
 
     Event(String id, String type, String namespace, String source, String producer, Long seq, String time,
           String address, XdmNode document) {
@@ -95,16 +99,21 @@ public final class Event {
 
     /** The payload element (the one child of {@code Event}). */
     public XdmNode payload() {
-        for (XdmNode root : document.children()) {
-            if (root.getNodeKind() == XdmNodeKind.ELEMENT) {
-                for (XdmNode child : root.children()) {
-                    if (child.getNodeKind() == XdmNodeKind.ELEMENT) {
-                        return child;
-                    }
-                }
+        XdmNode p = payload;
+        if (p == null) {
+            NodeInfo event = firstElement(document.getUnderlyingNode());
+            NodeInfo node = event == null ? null : firstElement(event);
+            if (node == null) {
+                throw new IllegalStateException("event without payload");
             }
+            p = new XdmNode(node);
+            payload = p;   // a benign race: every thread finds the same node
         }
-        throw new IllegalStateException("event without payload");
+        return p;
+    }
+
+    private static NodeInfo firstElement(NodeInfo parent) {
+        return parent.iterateAxis(AxisInfo.CHILD, NodeKindTest.ELEMENT).next();
     }
 
     /** The event document as XML text. */
@@ -114,8 +123,9 @@ public final class Event {
 
     /** The value of the payload's first child element with this local name, or null; handy in handlers. */
     public String value(String childLocalName) {
-        for (XdmNode child : payload().children()) {
-            if (child.getNodeKind() == XdmNodeKind.ELEMENT && child.getNodeName().getLocalName().equals(childLocalName)) {
+        AxisIterator children = payload().getUnderlyingNode().iterateAxis(AxisInfo.CHILD, NodeKindTest.ELEMENT);
+        for (NodeInfo child = children.next(); child != null; child = children.next()) {
+            if (child.getLocalPart().equals(childLocalName)) {
                 return child.getStringValue();
             }
         }

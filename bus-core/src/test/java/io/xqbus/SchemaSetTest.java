@@ -154,4 +154,61 @@ class SchemaSetTest {
         assertTrue(assertThrows(InvalidEventException.class,
                 () -> s.validate("<?pi x?><Event xmlns='" + ns + "'>" + payload + "</Event>", "x")).problem().contains("processing instruction"));
     }
+
+    /**
+     * An enveloped payload is validated inside the parser, a bare one through a separate validator: both must
+     * refuse the same events with the same words, and point at the same element.
+     */
+    @Test
+    void envelopedAndBarePayloadsAreJudgedAlike(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("Reading.xsd"), HEAD + """
+                <xs:element name='Reading'><xs:complexType><xs:sequence>
+                  <xs:element name='Sensor' type='xs:string'/><xs:element name='Value' type='xs:int'/>
+                  <xs:element name='Note' type='xs:string' minOccurs='0'/>
+                </xs:sequence><xs:attribute name='unit' type='xs:NCName'/></xs:complexType></xs:element>
+                </xs:schema>""");
+        SchemaSet s = SchemaSet.load(dir);
+        String[][] cases = {
+            // payload, the element path of the error (null: valid), a word of the problem
+            {"<Reading unit='C'><Sensor>s1</Sensor><Value>21</Value></Reading>", null, null},
+            {"<Reading><Sensor>s1</Sensor><Colour>red</Colour></Reading>", "/Event/Reading/Colour", "Colour"},
+            {"<Reading><Sensor>s1</Sensor></Reading>", "/Event/Reading", "Value"},
+            {"<Reading><Sensor>s1</Sensor><Value>warm</Value></Reading>", "/Event/Reading/Value", "warm"},
+            {"<Reading unit='two words'><Sensor>s1</Sensor><Value>1</Value></Reading>", "/Event/Reading", "two words"},
+            {"<Reading colour='red'><Sensor>s1</Sensor><Value>1</Value></Reading>", "/Event/Reading", "colour"},
+            {"<Reading><Sensor>s1</Sensor><Value>1</Value><Note>a</Note><Note>b</Note></Reading>", "/Event/Reading/Note[2]", "Note"},
+        };
+        for (String[] c : cases) {
+            String payload = c[0].replaceFirst("<Reading", "<Reading xmlns='urn:t'");
+            String enveloped = "<Event xmlns='urn:t' source='x'>\n" + c[0] + "</Event>";
+            if (c[1] == null) {
+                assertEquals("Reading", s.validate(enveloped, "e").name());
+                assertEquals("Reading", s.validate(payload, "b").name());
+                continue;
+            }
+            InvalidEventException e = assertThrows(InvalidEventException.class, () -> s.validate(enveloped, "e"), c[0]);
+            InvalidEventException b = assertThrows(InvalidEventException.class, () -> s.validate(payload, "b"), c[0]);
+            assertEquals(b.problem(), e.problem(), c[0]);
+            assertTrue(e.problem().contains(c[2]), e.problem());
+            assertEquals(c[1], e.location().elementPath(), c[0]);
+            assertEquals(c[1].substring("/Event".length()), b.location().elementPath(), c[0]);   // a bare payload is the root
+            assertEquals(2, e.location().line(), c[0]);
+            assertEquals(1, b.location().line(), c[0]);
+        }
+    }
+
+    /** Brief §2: a schema may declare an Event element of its own; the bus's envelope rules apply, not it. */
+    @Test
+    void anEventElementDeclaredByASchemaDoesNotJudgeTheEnvelope(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("Ping.xsd"), HEAD + """
+                <xs:element name='Event'><xs:complexType><xs:sequence><xs:element name='Header' type='xs:string'/>
+                </xs:sequence><xs:attribute name='must' use='required'/></xs:complexType></xs:element>
+                <xs:element name='Ping'><xs:complexType><xs:sequence><xs:element name='N' type='xs:int'/></xs:sequence></xs:complexType></xs:element>
+                </xs:schema>""");
+        SchemaSet s = SchemaSet.load(dir);
+        assertEquals("Ping", s.validate("<Event xmlns='urn:t' id='1'><Ping><N>1</N></Ping></Event>", "x").name());
+        InvalidEventException e = assertThrows(InvalidEventException.class,
+                () -> s.validate("<Event xmlns='urn:t'><Ping><N>one</N></Ping></Event>", "x"));
+        assertEquals("/Event/Ping/N", e.location().elementPath());
+    }
 }

@@ -6,8 +6,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import net.sf.saxon.om.AttributeInfo;
+import net.sf.saxon.om.NodeInfo;
+import net.sf.saxon.pattern.NodeKindTest;
 import net.sf.saxon.s9api.XdmNode;
-import net.sf.saxon.s9api.XdmNodeKind;
+import net.sf.saxon.tree.iter.AxisIterator;
 
 /**
  * Chooses, per event, the filters worth evaluating (issue: thousands of filters at broker speed): filters
@@ -20,12 +23,31 @@ public final class FilterIndex {
 
     private final FilterShape[] shapes;
     private final int[] always;
-    private final Map<String, Bucket> byType = new HashMap<>();
+    private final Map<Name, Bucket> byType = new HashMap<>();
 
-    /** The filters of one event type. */
+    /**
+     * An element name as a map key. The names come from the parser's and Saxon's name tables, whose strings
+     * keep their hash codes, so a lookup builds no text.
+     */
+    private record Name(String ns, String local) {
+    }
+
+    /** The filters of one event type; those with an equality by the child element or attribute it compares. */
     private static final class Bucket {
         final List<Integer> unindexed = new ArrayList<>();
-        final Map<String, Map<String, List<Integer>>> byValue = new HashMap<>();
+        final Map<Name, Map<String, List<Integer>>> byChild = new HashMap<>();
+        final Map<String, Map<String, List<Integer>>> byAttribute = new HashMap<>();
+
+        void add(String eqKey, String eqValue, int filter) {
+            Map<String, List<Integer>> values;
+            if (eqKey.startsWith("@")) {
+                values = byAttribute.computeIfAbsent(eqKey.substring(1), k -> new HashMap<>());
+            } else {
+                int close = eqKey.indexOf('}');   // {ns}local
+                values = byChild.computeIfAbsent(new Name(eqKey.substring(1, close), eqKey.substring(close + 1)), k -> new HashMap<>());
+            }
+            values.computeIfAbsent(eqValue, k -> new ArrayList<>()).add(filter);
+        }
     }
 
     public FilterIndex(List<FilterShape> shapes) {
@@ -37,11 +59,11 @@ public final class FilterIndex {
                 unshaped.add(i);
                 continue;
             }
-            Bucket b = byType.computeIfAbsent(typeKey(s.typeNs(), s.type()), k -> new Bucket());
+            Bucket b = byType.computeIfAbsent(new Name(s.typeNs(), s.type()), k -> new Bucket());
             if (s.eqKey() == null) {
                 b.unindexed.add(i);
             } else {
-                b.byValue.computeIfAbsent(s.eqKey(), k -> new HashMap<>()).computeIfAbsent(s.eqValue(), k -> new ArrayList<>()).add(i);
+                b.add(s.eqKey(), s.eqValue(), i);
             }
         }
         this.always = unshaped.stream().mapToInt(Integer::intValue).toArray();
@@ -55,28 +77,32 @@ public final class FilterIndex {
 
     /** The filters to evaluate for an event, in filter order. */
     public int[] candidates(String typeNs, String type, XdmNode payload) {
-        Bucket b = byType.get(typeKey(typeNs, type));
+        Bucket b = byType.get(new Name(typeNs, type));
         if (b == null) {
             return always;
         }
         IntBuffer out = new IntBuffer(always.length + b.unindexed.size() + 4);
         out.addAll(always);
         b.unindexed.forEach(out::add);
-        if (!b.byValue.isEmpty() && payload != null) {
-            for (XdmNode child : payload.children()) {
-                if (child.getNodeKind() == XdmNodeKind.ELEMENT) {
-                    var name = child.getNodeName();
-                    Map<String, List<Integer>> values = b.byValue.get("{" + name.getNamespace() + "}" + name.getLocalName());
-                    if (values != null) {
-                        out.addAll(values.get(child.getStringValue()));
-                    }
+        if (payload == null) {
+            return out.sortedDistinct();
+        }
+        // Saxon's own node API: the s9api wrappers cost more than the lookups on every event
+        NodeInfo node = payload.getUnderlyingNode();
+        if (!b.byChild.isEmpty()) {
+            AxisIterator children = node.iterateAxis(net.sf.saxon.om.AxisInfo.CHILD, NodeKindTest.ELEMENT);
+            for (NodeInfo child = children.next(); child != null; child = children.next()) {
+                Map<String, List<Integer>> values = b.byChild.get(new Name(child.getURI(), child.getLocalPart()));
+                if (values != null) {
+                    out.addAll(values.get(child.getStringValue()));
                 }
             }
-            for (var it = payload.axisIterator(net.sf.saxon.s9api.Axis.ATTRIBUTE); it.hasNext(); ) {
-                XdmNode attribute = it.next();
-                Map<String, List<Integer>> values = b.byValue.get("@" + attribute.getNodeName().getLocalName());
-                if (values != null && attribute.getNodeName().getNamespace().isEmpty()) {
-                    out.addAll(values.get(attribute.getStringValue()));
+        }
+        if (!b.byAttribute.isEmpty()) {
+            for (AttributeInfo attribute : node.attributes()) {
+                Map<String, List<Integer>> values = b.byAttribute.get(attribute.getNodeName().getLocalPart());
+                if (values != null && attribute.getNodeName().getURI().isEmpty()) {
+                    out.addAll(values.get(attribute.getValue()));
                 }
             }
         }
@@ -123,9 +149,5 @@ public final class FilterIndex {
             }
             return m == r.length ? r : Arrays.copyOf(r, m);
         }
-    }
-
-    private static String typeKey(String ns, String local) {
-        return "{" + ns + "}" + local;
     }
 }

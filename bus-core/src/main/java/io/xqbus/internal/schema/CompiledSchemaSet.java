@@ -25,10 +25,12 @@ import org.w3c.dom.ls.LSResourceResolver;
 import org.xml.sax.ErrorHandler;
 import org.xml.sax.SAXException;
 import org.xml.sax.SAXParseException;
+import org.xml.sax.XMLReader;
 
 import io.xqbus.Location;
 import io.xqbus.SchemaException;
 import io.xqbus.internal.xml.PayloadSchema;
+import io.xqbus.internal.xml.SecureXml;
 
 /**
  * A set of XSD files compiled as one schema (brief §5). Files of one namespace are joined by an in-memory
@@ -110,6 +112,22 @@ public final class CompiledSchemaSet implements PayloadSchema {
     @Override
     public ValidatorHandler newValidatorHandler() {
         return validators.get();
+    }
+
+    /** One validating reader per thread, reused, like the validators. */
+    private final ThreadLocal<XMLReader> validatingReaders = ThreadLocal.withInitial(this::createValidatingReader);
+
+    @Override
+    public XMLReader validatingReader() {
+        return validatingReaders.get();
+    }
+
+    private XMLReader createValidatingReader() {
+        try {
+            return SecureXml.newValidatingReader(schema);
+        } catch (SAXException e) {
+            throw new IllegalStateException("the JDK's validating parser cannot be hardened: " + e, e);
+        }
     }
 
     private ValidatorHandler createValidatorHandler() {

@@ -88,7 +88,9 @@ public final class EventParser {
 
     private Parsed run(InputSource input) throws InvalidEventException {
         Handler h = new Handler();
-        XMLReader reader = SecureXml.reader();
+        // with a schema, the parser validates an enveloped payload itself; a bare one goes through a ValidatorHandler
+        h.validatingReader = schema != null;
+        XMLReader reader = schema != null ? schema.validatingReader() : SecureXml.reader();
         reader.setContentHandler(h);
         reader.setErrorHandler(h);
         try {
@@ -188,9 +190,10 @@ public final class EventParser {
         private String payloadPrefix;
         private boolean payloadSeen;
         private boolean payloadOpen;
-        private ValidatorHandler validator;
+        private boolean validatingReader;   // the parser validates (the payload below an envelope)
+        private ValidatorHandler validator;  // validates a bare payload, fed from here
         private SAXParseException validationError;
-        private String validationPath;
+        private String validationPath;       // null: the error came from the parser, before this handler saw the element
 
         String path() {
             return path.text();
@@ -217,6 +220,7 @@ public final class EventParser {
 
         @Override
         public void endDocument() throws SAXException {
+            checkValidation();
             if (!payloadSeen) {
                 throw reject("the Event element has no payload element: an event holds exactly one child element");
             }
@@ -287,8 +291,8 @@ public final class EventParser {
                 if (validator != null) {
                     flushMappings(validator);
                     validator.startElement(uri, localName, qName, atts);
-                    checkValidation();
                 }
+                checkValidation();
                 if (payloadSink != null) {
                     if (depth == payloadDepth) {
                         replayInScope(payloadSink);
@@ -318,6 +322,8 @@ public final class EventParser {
                 if (!schema.declares(uri, localName)) {
                     throw new Rejection(new UnknownEventTypeException(uri, localName, schema.nearMatches(uri, localName), here()));
                 }
+            }
+            if (schema != null && wrapped) {
                 validator = schema.newValidatorHandler();
                 validator.setErrorHandler(new ErrorHandler() {
                     @Override
@@ -355,11 +361,15 @@ public final class EventParser {
             payloadOpen = true;
         }
 
+        /**
+         * Throws the first validation error. The parser reports an error before it passes the element on, so an
+         * error without a recorded path gets the path of the element this handler is at now: the same element.
+         */
         private void checkValidation() throws SAXException {
             if (validationError != null) {
                 SAXParseException e = validationError;
                 throw new Rejection(new InvalidEventException("the payload breaks its XSD: " + e.getMessage(),
-                        new Location(sourceName, e.getLineNumber(), e.getColumnNumber(), validationPath), e));
+                        new Location(sourceName, e.getLineNumber(), e.getColumnNumber(), validationPath != null ? validationPath : path()), e));
             }
         }
 
@@ -385,8 +395,8 @@ public final class EventParser {
                     for (String p : declared) {
                         validator.endPrefixMapping(p);
                     }
-                    checkValidation();
                 }
+                checkValidation();
                 if (payloadSink != null) {
                     payloadSink.endElement(uri, localName, qName);
                     for (String p : declared) {
@@ -402,8 +412,11 @@ public final class EventParser {
                 if (depth == payloadDepth) {
                     endPayload();
                 }
-            } else if (depth == 1 && documentSink != null) {
-                documentSink.endElement(uri, localName, qName);
+            } else if (depth == 1) {
+                checkValidation();
+                if (documentSink != null) {
+                    documentSink.endElement(uri, localName, qName);
+                }
             }
             namespaces.popContext();
             path.leave();
@@ -509,6 +522,15 @@ public final class EventParser {
 
         @Override
         public void error(SAXParseException e) throws SAXException {
+            if (validatingReader && isValidationError(e)) {
+                // below an envelope: the payload's first error counts; in a bare payload the parser assessed the
+                // root as anyType, so what it says there is beside the point (the ValidatorHandler judges it)
+                if (!wrapped && validationError == null) {
+                    validationError = e;
+                    validationPath = null;
+                }
+                return;
+            }
             throw e;
         }
 
@@ -516,6 +538,12 @@ public final class EventParser {
         public void fatalError(SAXParseException e) throws SAXException {
             throw e;
         }
+    }
+
+    /** A schema-validity error (all of the JDK's begin with their key, cvc-…), not a well-formedness one. */
+    private static boolean isValidationError(SAXParseException e) {
+        String m = e.getMessage();
+        return m != null && m.startsWith("cvc-");
     }
 
     private static boolean isWhitespace(char[] ch, int start, int length) {

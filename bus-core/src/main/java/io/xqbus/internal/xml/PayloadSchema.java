@@ -4,6 +4,8 @@ import java.util.List;
 
 import javax.xml.validation.ValidatorHandler;
 
+import org.xml.sax.XMLReader;
+
 /** What the event parser needs of a schema set to check a payload. Internal. */
 public interface PayloadSchema {
 
@@ -15,4 +17,10 @@ public interface PayloadSchema {
 
     /** A validator for one payload on this thread (reused between documents; not thread-safe). */
     ValidatorHandler newValidatorHandler();
+
+    /**
+     * A hardened reader for this thread that validates inside the parser (see
+     * {@link SecureXml#newValidatingReader}): the payload below an {@code Event} envelope, not a bare payload.
+     */
+    XMLReader validatingReader();
 }

@@ -2,7 +2,9 @@ package io.xqbus.internal.xml;
 
 import javax.xml.XMLConstants;
 import javax.xml.parsers.ParserConfigurationException;
+import javax.xml.namespace.QName;
 import javax.xml.parsers.SAXParserFactory;
+import javax.xml.validation.Schema;
 
 import org.xml.sax.InputSource;
 import org.xml.sax.SAXException;
@@ -17,6 +19,9 @@ public final class SecureXml {
 
     /** The Xerces feature that makes any DOCTYPE a fatal error. */
     public static final String DISALLOW_DOCTYPE = "http://apache.org/xml/features/disallow-doctype-decl";
+
+    /** The Xerces property that fixes the type the root element is assessed against. */
+    private static final String ROOT_TYPE = "http://apache.org/xml/properties/validation/schema/root-type-definition";
 
     private static final SAXParserFactory FACTORY = newFactory();
     private static final ThreadLocal<XMLReader> READERS = ThreadLocal.withInitial(SecureXml::newReaderUnchecked);
@@ -36,15 +41,38 @@ public final class SecureXml {
             synchronized (FACTORY) {
                 reader = FACTORY.newSAXParser().getXMLReader();
             }
-            reader.setEntityResolver((publicId, systemId) -> {
-                throw new SAXException("external entity " + systemId + " refused: events may not reference external resources");
-            });
-            reader.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
-            reader.setProperty(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
+            return harden(reader);
+        } catch (ParserConfigurationException e) {
+            throw new IllegalStateException("the JDK's XML parser cannot be hardened: " + e, e);
+        }
+    }
+
+    /**
+     * A new hardened reader that also validates against {@code schema} inside the parser's own pipeline (the
+     * JDK's validator as a parser component: no second pass over SAX events, which costs about as much as the
+     * parse itself). The root element is assessed as {@code xs:anyType}, so the envelope is not validated
+     * while the payload below it, a declared global element, is; validation errors reach the error handler's
+     * {@code error} method. A bare payload (no envelope) is therefore not validated by this reader.
+     */
+    public static XMLReader newValidatingReader(Schema schema) throws SAXException {
+        try {
+            SAXParserFactory f = newFactory();
+            f.setSchema(schema);
+            XMLReader reader = harden(f.newSAXParser().getXMLReader());
+            reader.setProperty(ROOT_TYPE, new QName(XMLConstants.W3C_XML_SCHEMA_NS_URI, "anyType"));
             return reader;
         } catch (ParserConfigurationException e) {
             throw new IllegalStateException("the JDK's XML parser cannot be hardened: " + e, e);
         }
+    }
+
+    private static XMLReader harden(XMLReader reader) throws SAXException {
+        reader.setEntityResolver((publicId, systemId) -> {
+            throw new SAXException("external entity " + systemId + " refused: events may not reference external resources");
+        });
+        reader.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
+        reader.setProperty(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
+        return reader;
     }
 
     private static XMLReader newReaderUnchecked() {
