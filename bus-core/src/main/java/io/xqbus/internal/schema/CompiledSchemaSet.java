@@ -114,17 +114,18 @@ public final class CompiledSchemaSet implements PayloadSchema {
         return validators.get();
     }
 
-    /** One validating reader per thread, reused, like the validators. */
-    private final ThreadLocal<XMLReader> validatingReaders = ThreadLocal.withInitial(this::createValidatingReader);
+    /** Validating readers per thread (for an envelope, for a bare payload), reused like the validators. */
+    private final ThreadLocal<XMLReader> envelopeReaders = ThreadLocal.withInitial(() -> createValidatingReader(true));
+    private final ThreadLocal<XMLReader> payloadReaders = ThreadLocal.withInitial(() -> createValidatingReader(false));
 
     @Override
-    public XMLReader validatingReader() {
-        return validatingReaders.get();
+    public XMLReader validatingReader(boolean envelope) {
+        return envelope ? envelopeReaders.get() : payloadReaders.get();
     }
 
-    private XMLReader createValidatingReader() {
+    private XMLReader createValidatingReader(boolean envelope) {
         try {
-            return SecureXml.newValidatingReader(schema);
+            return SecureXml.newValidatingReader(schema, envelope);
         } catch (SAXException e) {
             throw new IllegalStateException("the JDK's validating parser cannot be hardened: " + e, e);
         }

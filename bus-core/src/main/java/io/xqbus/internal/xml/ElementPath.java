@@ -1,38 +1,37 @@
 package io.xqbus.internal.xml;
 
-import java.util.HashMap;
-import java.util.Map;
+import java.util.Arrays;
 
 /**
- * The path of the element being parsed, {@code /Event/Reading/F[3]}, for error locations. Kept in arrays
- * reused level by level, and turned into text only when an error asks for it: the parser enters every
- * element of every event, while the path is read only on the rare invalid one. Internal; one per parse.
+ * The path of the element being parsed, {@code /Event/Reading/F[3]}, for error locations. The parser enters
+ * every element of every event while the path is read only on the rare invalid one, so entering only notes
+ * the name among its siblings (in arrays reused level by level), and the positions are counted when an error
+ * asks for the text. Internal; one per parse.
  */
 final class ElementPath {
 
-    private String[] names = new String[16];
-    private int[] positions = new int[16];
-    /** Per level: how often each name occurred among the children seen so far of the element there. */
-    @SuppressWarnings("unchecked")
-    private Map<String, Integer>[] childCounts = new Map[16];
+    /** Per level: the names of the children seen so far of the element there, the current one last. */
+    private String[][] seen = new String[16][];
+    private int[] seenCount = new int[16];
     private int depth;
 
     /** Enters a child of the current element (or the root). */
     void enter(String localName) {
-        if (depth + 1 >= names.length) {
-            grow();
+        if (depth + 1 >= seen.length) {
+            seen = Arrays.copyOf(seen, seen.length * 2);
+            seenCount = Arrays.copyOf(seenCount, seenCount.length * 2);
         }
-        Map<String, Integer> siblings = childCounts[depth];
+        String[] siblings = seen[depth];
+        int n = seenCount[depth];
         if (siblings == null) {
-            siblings = childCounts[depth] = new HashMap<>(8);
+            siblings = seen[depth] = new String[8];
+        } else if (n == siblings.length) {
+            siblings = seen[depth] = Arrays.copyOf(siblings, n * 2);
         }
-        positions[depth] = siblings.merge(localName, 1, Integer::sum);
-        names[depth] = localName;
+        siblings[n] = localName;
+        seenCount[depth] = n + 1;
         depth++;
-        Map<String, Integer> children = childCounts[depth];
-        if (children != null && !children.isEmpty()) {
-            children.clear();   // a new element: none of its children seen yet
-        }
+        seenCount[depth] = 0;   // a new element: none of its children seen yet
     }
 
     /** Leaves the current element. */
@@ -47,18 +46,20 @@ final class ElementPath {
         }
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < depth; i++) {
-            b.append('/').append(names[i]);
-            if (positions[i] > 1) {
-                b.append('[').append(positions[i]).append(']');
+            String[] siblings = seen[i];
+            int current = seenCount[i] - 1;
+            String name = siblings[current];
+            int position = 0;
+            for (int j = 0; j <= current; j++) {
+                if (name.equals(siblings[j])) {
+                    position++;
+                }
+            }
+            b.append('/').append(name);
+            if (position > 1) {
+                b.append('[').append(position).append(']');
             }
         }
         return b.toString();
-    }
-
-    private void grow() {
-        int n = names.length * 2;
-        names = java.util.Arrays.copyOf(names, n);
-        positions = java.util.Arrays.copyOf(positions, n);
-        childCounts = java.util.Arrays.copyOf(childCounts, n);
     }
 }

@@ -1,11 +1,8 @@
 package io.xqbus.internal.xml;
 
 import java.io.IOException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Deque;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +19,6 @@ import org.xml.sax.SAXException;
 import org.xml.sax.SAXParseException;
 import org.xml.sax.XMLReader;
 import org.xml.sax.helpers.AttributesImpl;
-import org.xml.sax.helpers.NamespaceSupport;
 
 import io.xqbus.InvalidEventException;
 import io.xqbus.Location;
@@ -88,9 +84,10 @@ public final class EventParser {
 
     private Parsed run(InputSource input) throws InvalidEventException {
         Handler h = new Handler();
-        // with a schema, the parser validates an enveloped payload itself; a bare one goes through a ValidatorHandler
-        h.validatingReader = schema != null;
-        XMLReader reader = schema != null ? schema.validatingReader() : SecureXml.reader();
+        // with a schema, the parser validates the payload itself, told by a glance at the root whether it is
+        // below an envelope; where the glance cannot tell, a ValidatorHandler fed from the handler validates it
+        h.rootGuess = schema == null ? RootGuess.UNKNOWN : RootGuess.of(input);
+        XMLReader reader = h.rootGuess == RootGuess.UNKNOWN ? SecureXml.reader() : schema.validatingReader(h.rootGuess == RootGuess.EVENT);
         reader.setContentHandler(h);
         reader.setErrorHandler(h);
         try {
@@ -173,9 +170,11 @@ public final class EventParser {
 
     private final class Handler implements ContentHandler, ErrorHandler {
         private Locator locator;
-        private final NamespaceSupport namespaces = new NamespaceSupport();
         private final List<String[]> pendingMappings = new ArrayList<>();
-        private final Deque<List<String>> declaredPerElement = new ArrayDeque<>();
+        /** The namespace declarations {prefix, uri} of the open elements, outermost first. */
+        private final List<String[]> inScope = new ArrayList<>();
+        /** Per depth: how many of the last entries of {@link #inScope} the element there declared. */
+        private int[] declaredAt = new int[16];
         private final ElementPath path = new ElementPath();
         private final Map<String, String> envelope = new LinkedHashMap<>();
 
@@ -190,10 +189,11 @@ public final class EventParser {
         private String payloadPrefix;
         private boolean payloadSeen;
         private boolean payloadOpen;
-        private boolean validatingReader;   // the parser validates (the payload below an envelope)
-        private ValidatorHandler validator;  // validates a bare payload, fed from here
+        private RootGuess rootGuess;         // which validating reader parses (UNKNOWN: none)
+        private ValidatorHandler validator;  // validates the payload when the reader does not, fed from here
         private SAXParseException validationError;
         private String validationPath;       // null: the error came from the parser, before this handler saw the element
+        private SAXParseException parserValidationError;   // the validating reader's first error, if it applies
 
         String path() {
             return path.text();
@@ -215,7 +215,7 @@ public final class EventParser {
 
         @Override
         public void startDocument() {
-            namespaces.reset();
+            inScope.clear();
         }
 
         @Override
@@ -242,13 +242,11 @@ public final class EventParser {
         @Override
         public void startElement(String uri, String localName, String qName, Attributes atts) throws SAXException {
             depth++;
-            namespaces.pushContext();
-            List<String> declared = pendingMappings.isEmpty() ? List.of() : new ArrayList<>(pendingMappings.size());
-            for (String[] m : pendingMappings) {
-                namespaces.declarePrefix(m[0], m[1]);
-                declared.add(m[0]);
+            if (depth == declaredAt.length) {
+                declaredAt = java.util.Arrays.copyOf(declaredAt, depth * 2);
             }
-            declaredPerElement.push(declared);
+            declaredAt[depth] = pendingMappings.size();
+            inScope.addAll(pendingMappings);
             path.enter(localName);
             if (depth > maxDepth) {
                 throw reject("the event nests elements deeper than " + maxDepth + " levels");
@@ -323,7 +321,7 @@ public final class EventParser {
                     throw new Rejection(new UnknownEventTypeException(uri, localName, schema.nearMatches(uri, localName), here()));
                 }
             }
-            if (schema != null && wrapped) {
+            if (schema != null && !readerValidates()) {
                 validator = schema.newValidatorHandler();
                 validator.setErrorHandler(new ErrorHandler() {
                     @Override
@@ -366,6 +364,10 @@ public final class EventParser {
          * error without a recorded path gets the path of the element this handler is at now: the same element.
          */
         private void checkValidation() throws SAXException {
+            if (validationError == null && parserValidationError != null && readerValidates()) {
+                validationError = parserValidationError;
+                validationPath = null;
+            }
             if (validationError != null) {
                 SAXParseException e = validationError;
                 throw new Rejection(new InvalidEventException("the payload breaks its XSD: " + e.getMessage(),
@@ -388,26 +390,20 @@ public final class EventParser {
         @Override
         public void endElement(String uri, String localName, String qName) throws SAXException {
             textChars = 0;
-            List<String> declared = declaredPerElement.pop();
+            int declared = declaredAt[depth];
             if (payloadOpen) {
                 if (validator != null) {
                     validator.endElement(uri, localName, qName);
-                    for (String p : declared) {
-                        validator.endPrefixMapping(p);
-                    }
+                    endMappings(validator, declared);
                 }
                 checkValidation();
                 if (payloadSink != null) {
                     payloadSink.endElement(uri, localName, qName);
-                    for (String p : declared) {
-                        payloadSink.endPrefixMapping(p);
-                    }
+                    endMappings(payloadSink, declared);
                 }
                 if (documentSink != null) {
                     documentSink.endElement(uri, localName, qName);
-                    for (String p : declared) {
-                        documentSink.endPrefixMapping(p);
-                    }
+                    endMappings(documentSink, declared);
                 }
                 if (depth == payloadDepth) {
                     endPayload();
@@ -418,7 +414,9 @@ public final class EventParser {
                     documentSink.endElement(uri, localName, qName);
                 }
             }
-            namespaces.popContext();
+            for (int i = 0; i < declared; i++) {
+                inScope.remove(inScope.size() - 1);
+            }
             path.leave();
             depth--;
         }
@@ -481,15 +479,33 @@ public final class EventParser {
             }
         }
 
-        /** Declares every namespace in scope on the payload root, so the subtree stands on its own. */
-        private void replayInScope(ContentHandler sink) throws SAXException {
-            for (var e = namespaces.getPrefixes(); e.hasMoreElements(); ) {
-                String p = e.nextElement();
-                if (!"xml".equals(p)) {
-                    sink.startPrefixMapping(p, namespaces.getURI(p));
+        /** Ends the prefix mappings the current element declared (the last {@code count} in scope). */
+        private void endMappings(ContentHandler sink, int count) throws SAXException {
+            for (int i = inScope.size() - count; i < inScope.size(); i++) {
+                sink.endPrefixMapping(inScope.get(i)[0]);
+            }
+        }
+
+        /** The namespaces in scope, prefix to URI (the innermost declaration wins), in the order first declared. */
+        private Map<String, String> namespacesInScope() {
+            Map<String, String> bound = new LinkedHashMap<>();
+            for (String[] m : inScope) {
+                if (!"xml".equals(m[0])) {
+                    bound.put(m[0], m[1]);
                 }
             }
-            String def = namespaces.getURI("");
+            return bound;
+        }
+
+        /** Declares every namespace in scope on the payload root, so the subtree stands on its own. */
+        private void replayInScope(ContentHandler sink) throws SAXException {
+            Map<String, String> bound = namespacesInScope();
+            for (var m : bound.entrySet()) {
+                if (!m.getKey().isEmpty()) {
+                    sink.startPrefixMapping(m.getKey(), m.getValue());
+                }
+            }
+            String def = bound.get("");
             if (def != null && !def.isEmpty()) {
                 sink.startPrefixMapping("", def);
             }
@@ -497,17 +513,7 @@ public final class EventParser {
 
         /** The validator gets the ancestors' namespaces at startDocument and the element's own ones with it. */
         private void replayInScopeWithoutCurrent(ContentHandler sink) throws SAXException {
-            Map<String, String> inherited = new HashMap<>();
-            for (var e = namespaces.getPrefixes(); e.hasMoreElements(); ) {
-                String p = e.nextElement();
-                if (!"xml".equals(p)) {
-                    inherited.put(p, namespaces.getURI(p));
-                }
-            }
-            String def = namespaces.getURI("");
-            if (def != null) {
-                inherited.put("", def);
-            }
+            Map<String, String> inherited = namespacesInScope();
             for (String[] m : pendingMappings) {
                 inherited.remove(m[0]);
             }
@@ -522,21 +528,102 @@ public final class EventParser {
 
         @Override
         public void error(SAXParseException e) throws SAXException {
-            if (validatingReader && isValidationError(e)) {
-                // below an envelope: the payload's first error counts; in a bare payload the parser assessed the
-                // root as anyType, so what it says there is beside the point (the ValidatorHandler judges it)
-                if (!wrapped && validationError == null) {
-                    validationError = e;
-                    validationPath = null;
+            if (rootGuess != RootGuess.UNKNOWN && isValidationError(e)) {
+                if (parserValidationError == null) {
+                    parserValidationError = e;   // counts once the root shows the reader was the right one
                 }
                 return;
             }
             throw e;
         }
 
+        /** Whether the validating reader's judgement holds: its guess about the root was right. */
+        private boolean readerValidates() {
+            return rootGuess == RootGuess.EVENT ? envelopeMode : rootGuess == RootGuess.PAYLOAD && wrapped;
+        }
+
         @Override
         public void fatalError(SAXParseException e) throws SAXException {
             throw e;
+        }
+    }
+
+    /**
+     * What the start of a document says its root is, read without consuming it (byte and character streams
+     * that can be reset: those of {@link SecureXml#bytes} and {@link SecureXml#text}). Only picks the validating
+     * reader; the parse itself decides, and a wrong or missing guess costs speed, never correctness.
+     */
+    enum RootGuess {
+        EVENT, PAYLOAD, UNKNOWN;
+
+        private static final int LOOK = 512;
+
+        static RootGuess of(InputSource input) {
+            try {
+                char[] head = new char[LOOK];
+                int n;
+                if (input.getCharacterStream() != null && input.getCharacterStream().markSupported()) {
+                    java.io.Reader r = input.getCharacterStream();
+                    r.mark(LOOK);
+                    n = Math.max(0, r.read(head, 0, LOOK));
+                    r.reset();
+                } else if (input.getCharacterStream() == null && input.getByteStream() != null && input.getByteStream().markSupported()) {
+                    java.io.InputStream in = input.getByteStream();
+                    byte[] bytes = new byte[LOOK];
+                    in.mark(LOOK);
+                    n = Math.max(0, in.readNBytes(bytes, 0, LOOK));
+                    in.reset();
+                    for (int i = 0; i < n; i++) {
+                        head[i] = (char) (bytes[i] & 0xFF);   // enough for the ASCII markup of UTF-8 and its kin
+                    }
+                } else {
+                    return UNKNOWN;
+                }
+                return of(head, n);
+            } catch (IOException e) {
+                return UNKNOWN;
+            }
+        }
+
+        /** The root element's local name after an optional BOM, XML declaration, comments and whitespace. */
+        static RootGuess of(char[] c, int n) {
+            int i = 0;
+            if (n >= 3 && c[0] == 0xEF && c[1] == 0xBB && c[2] == 0xBF) {
+                i = 3;   // UTF-8 byte order mark, read as bytes
+            } else if (n >= 1 && c[0] == '\uFEFF') {
+                i = 1;
+            }
+            while (true) {
+                while (i < n && (c[i] == ' ' || c[i] == '\t' || c[i] == '\r' || c[i] == '\n')) {
+                    i++;
+                }
+                if (i + 1 >= n || c[i] != '<') {
+                    return UNKNOWN;
+                }
+                if (c[i + 1] == '?' || c[i + 1] == '!') {
+                    String end = c[i + 1] == '?' ? "?>" : "-->";
+                    if (c[i + 1] == '!' && !(i + 3 < n && c[i + 2] == '-' && c[i + 3] == '-')) {
+                        return UNKNOWN;   // a DOCTYPE or worse: the parser will say what is wrong
+                    }
+                    int close = new String(c, i, n - i).indexOf(end, 2);
+                    if (close < 0) {
+                        return UNKNOWN;
+                    }
+                    i += close + end.length();
+                    continue;
+                }
+                int start = i + 1;
+                int j = start;
+                while (j < n && c[j] != '>' && c[j] != '/' && c[j] != ' ' && c[j] != '\t' && c[j] != '\r' && c[j] != '\n') {
+                    j++;
+                }
+                if (j >= n || j == start) {
+                    return UNKNOWN;
+                }
+                String name = new String(c, start, j - start);
+                int colon = name.indexOf(':');
+                return (colon < 0 ? name : name.substring(colon + 1)).equals(EventParser.EVENT) ? EVENT : PAYLOAD;
+            }
         }
     }
 

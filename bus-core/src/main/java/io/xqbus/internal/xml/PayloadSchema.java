@@ -20,7 +20,7 @@ public interface PayloadSchema {
 
     /**
      * A hardened reader for this thread that validates inside the parser (see
-     * {@link SecureXml#newValidatingReader}): the payload below an {@code Event} envelope, not a bare payload.
+     * {@link SecureXml#newValidatingReader}): the payload below an {@code Event} envelope, or a bare payload.
      */
-    XMLReader validatingReader();
+    XMLReader validatingReader(boolean envelope);
 }

@@ -50,16 +50,19 @@ public final class SecureXml {
     /**
      * A new hardened reader that also validates against {@code schema} inside the parser's own pipeline (the
      * JDK's validator as a parser component: no second pass over SAX events, which costs about as much as the
-     * parse itself). The root element is assessed as {@code xs:anyType}, so the envelope is not validated
-     * while the payload below it, a declared global element, is; validation errors reach the error handler's
-     * {@code error} method. A bare payload (no envelope) is therefore not validated by this reader.
+     * parse itself); validation errors reach the error handler's {@code error} method.
+     *
+     * @param envelope true: the root element is assessed as {@code xs:anyType}, so an envelope is not validated
+     *                 while the payload below it, a declared global element, is; false: the root is the payload
      */
-    public static XMLReader newValidatingReader(Schema schema) throws SAXException {
+    public static XMLReader newValidatingReader(Schema schema, boolean envelope) throws SAXException {
         try {
             SAXParserFactory f = newFactory();
             f.setSchema(schema);
             XMLReader reader = harden(f.newSAXParser().getXMLReader());
-            reader.setProperty(ROOT_TYPE, new QName(XMLConstants.W3C_XML_SCHEMA_NS_URI, "anyType"));
+            if (envelope) {
+                reader.setProperty(ROOT_TYPE, new QName(XMLConstants.W3C_XML_SCHEMA_NS_URI, "anyType"));
+            }
             return reader;
         } catch (ParserConfigurationException e) {
             throw new IllegalStateException("the JDK's XML parser cannot be hardened: " + e, e);

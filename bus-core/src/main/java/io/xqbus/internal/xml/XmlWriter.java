@@ -70,16 +70,22 @@ public final class XmlWriter implements ContentHandler {
     @Override
     public void characters(char[] ch, int start, int length) {
         closeStartTag();
-        for (int i = start; i < start + length; i++) {
-            char c = ch[i];
-            switch (c) {
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '&' -> out.append("&amp;");
-                case '\r' -> out.append("&#13;");
-                default -> out.append(c);
+        int end = start + length;
+        int run = start;   // copied in runs: most text needs no escape at all
+        for (int i = start; i < end; i++) {
+            String escape = switch (ch[i]) {
+                case '<' -> "&lt;";
+                case '>' -> "&gt;";
+                case '&' -> "&amp;";
+                case '\r' -> "&#13;";
+                default -> null;
+            };
+            if (escape != null) {
+                out.append(ch, run, i - run).append(escape);
+                run = i + 1;
             }
         }
+        out.append(ch, run, end - run);
     }
 
     @Override
@@ -103,17 +109,22 @@ public final class XmlWriter implements ContentHandler {
     }
 
     private static void escapeAttribute(String s, StringBuilder b) {
+        int run = 0;
         for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '<' -> b.append("&lt;");
-                case '&' -> b.append("&amp;");
-                case '"' -> b.append("&quot;");
-                case '\n' -> b.append("&#10;");
-                case '\r' -> b.append("&#13;");
-                case '\t' -> b.append("&#9;");
-                default -> b.append(c);
+            String escape = switch (s.charAt(i)) {
+                case '<' -> "&lt;";
+                case '&' -> "&amp;";
+                case '"' -> "&quot;";
+                case '\n' -> "&#10;";
+                case '\r' -> "&#13;";
+                case '\t' -> "&#9;";
+                default -> null;
+            };
+            if (escape != null) {
+                b.append(s, run, i).append(escape);
+                run = i + 1;
             }
         }
+        b.append(s, run, s.length());
     }
 }
