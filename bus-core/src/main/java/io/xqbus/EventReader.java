@@ -3,12 +3,16 @@ package io.xqbus;
 import java.util.Map;
 import java.util.UUID;
 
+import org.xml.sax.ContentHandler;
 import org.xml.sax.InputSource;
 
-import net.sf.saxon.s9api.BuildingContentHandler;
-import net.sf.saxon.s9api.DocumentBuilder;
-import net.sf.saxon.s9api.SaxonApiException;
+import net.sf.saxon.Configuration;
+import net.sf.saxon.event.NamespaceReducer;
+import net.sf.saxon.event.PipelineConfiguration;
+import net.sf.saxon.event.ReceivingContentHandler;
+import net.sf.saxon.om.NodeInfo;
 import net.sf.saxon.s9api.XdmNode;
+import net.sf.saxon.tree.tiny.TinyBuilder;
 
 import io.xqbus.internal.filter.Sandbox;
 import io.xqbus.internal.xml.EventParser;
@@ -17,8 +21,41 @@ import io.xqbus.internal.xml.PayloadSchema;
 /** Reads an incoming event document into an {@link Event} (one hardened parse into a Saxon tree). */
 final class EventReader {
 
-    /** One document builder per delivery thread: it may build one tree after another, and making one is not free. */
-    private static final ThreadLocal<DocumentBuilder> BUILDERS = ThreadLocal.withInitial(() -> Sandbox.processor().newDocumentBuilder());
+    /** One tree builder per delivery thread: it builds one tree after another. */
+    private static final ThreadLocal<TreeBuilder> BUILDERS = ThreadLocal.withInitial(TreeBuilder::new);
+
+    /**
+     * Builds Saxon trees from SAX events, reusing one ReceivingContentHandler (what s9api's
+     * BuildingContentHandler is, made anew per document): it keeps a cache of the element names it has met,
+     * which spares a name-pool lookup per element of every event. The cache has no bound of its own, so the
+     * handler is replaced every {@link #RENEW_AFTER} documents: names from hostile events cannot pile up.
+     */
+    private static final class TreeBuilder {
+        static final int RENEW_AFTER = 10_000;
+        private final Configuration config = Sandbox.processor().getUnderlyingConfiguration();
+        private ReceivingContentHandler handler;
+        private TinyBuilder builder;
+        private int built;
+
+        ContentHandler start() {
+            if (handler == null || ++built % RENEW_AFTER == 0) {
+                handler = new ReceivingContentHandler();
+            }
+            PipelineConfiguration pipe = config.makePipelineConfiguration();
+            builder = new TinyBuilder(pipe);
+            handler.reset();
+            handler.setReceiver(new NamespaceReducer(builder));
+            handler.setPipelineConfiguration(pipe);
+            return handler;
+        }
+
+        /** The tree just built, or null when the builder ended without one. */
+        NodeInfo document() {
+            NodeInfo root = builder.getCurrentRoot();
+            builder = null;
+            return root;
+        }
+    }
 
     private EventReader() {
     }
@@ -30,19 +67,13 @@ final class EventReader {
      */
     static Event read(InputSource input, String sourceName, Limits limits, PayloadSchema schema, String fallbackId, String address)
             throws InvalidEventException {
-        BuildingContentHandler tree;
-        try {
-            tree = BUILDERS.get().newBuildingContentHandler();
-        } catch (SaxonApiException e) {
-            throw new IllegalStateException("cannot create a Saxon tree builder: " + e, e);
+        TreeBuilder trees = BUILDERS.get();
+        EventParser.Parsed parsed = EventParser.parse(input, sourceName, limits, schema, null, trees.start());
+        NodeInfo root = trees.document();
+        if (root == null) {
+            throw new InvalidEventException("cannot build the event tree", new Location(sourceName, 0, 0, null));
         }
-        EventParser.Parsed parsed = EventParser.parse(input, sourceName, limits, schema, null, tree);
-        XdmNode document;
-        try {
-            document = tree.getDocumentNode();
-        } catch (SaxonApiException e) {
-            throw new InvalidEventException("cannot build the event tree: " + e.getMessage(), new Location(sourceName, 0, 0, null), e);
-        }
+        XdmNode document = new XdmNode(root);
         Map<String, String> env = parsed.envelope();
         String id = env.get("id");
         if (id == null || id.isBlank()) {
