@@ -26,7 +26,7 @@ public final class Event {
     private final String time;
     private final String address;
     private final XdmNode document;
-    private XdmNode payload;   // found on first use
+    private volatile XdmNode payload;   // found on first use
 
     Event(String id, String type, String namespace, String source, String producer, Long seq, String time,
           String address, XdmNode document) {

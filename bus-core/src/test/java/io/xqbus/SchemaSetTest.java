@@ -211,4 +211,23 @@ class SchemaSetTest {
                 () -> s.validate("<Event xmlns='urn:t'><Ping><N>one</N></Ping></Event>", "x"));
         assertEquals("/Event/Ping/N", e.location().elementPath());
     }
+
+    /** Schema hints in an event are never followed, whichever route validates it: the set is fixed. */
+    @Test
+    void schemaLocationHintsInEventsAreIgnored(@TempDir Path dir) throws Exception {
+        Path set = Files.createDirectory(dir.resolve("set"));
+        Files.writeString(set.resolve("A.xsd"), HEAD + "<xs:element name='A'><xs:complexType><xs:sequence>"
+                + "<xs:element name='N' type='xs:int'/></xs:sequence></xs:complexType></xs:element>\n</xs:schema>");
+        // a schema that would accept the event below, if the parser loaded it
+        Path lure = dir.resolve("Lure.xsd");
+        Files.writeString(lure, HEAD + "<xs:element name='A'><xs:complexType><xs:sequence>"
+                + "<xs:element name='N' type='xs:string'/></xs:sequence></xs:complexType></xs:element>\n</xs:schema>");
+        SchemaSet s = SchemaSet.load(set);
+        String hint = " xmlns:xsi='http://www.w3.org/2001/XMLSchema-instance' xsi:schemaLocation='urn:t " + lure.toUri() + "'";
+        for (String doc : new String[] {"<Event xmlns='urn:t'><A" + hint + "><N>x</N></A></Event>",
+                                        "<A xmlns='urn:t'" + hint + "><N>x</N></A>"}) {
+            InvalidEventException e = assertThrows(InvalidEventException.class, () -> s.validate(doc, "hinted"), doc);
+            assertTrue(e.problem().contains("'x'"), e.problem());
+        }
+    }
 }
