@@ -1,5 +1,7 @@
 package io.xqbus;
 
+import io.xqbus.internal.xml.XmlWriter;
+
 /** Small XML text helpers shared by the builder and the publisher. */
 final class Xml {
 
@@ -7,29 +9,9 @@ final class Xml {
     }
 
     static String escape(String s) {
-        StringBuilder b = null;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            String r = switch (c) {
-                case '<' -> "&lt;";
-                case '>' -> "&gt;";
-                case '&' -> "&amp;";
-                case '"' -> "&quot;";
-                case '\n' -> "&#10;";
-                case '\r' -> "&#13;";
-                case '\t' -> "&#9;";
-                default -> null;
-            };
-            if (r != null) {
-                if (b == null) {
-                    b = new StringBuilder(s.length() + 16).append(s, 0, i);
-                }
-                b.append(r);
-            } else if (b != null) {
-                b.append(c);
-            }
-        }
-        return b == null ? s : b.toString();
+        StringBuilder b = new StringBuilder(s.length() + 16);
+        XmlWriter.appendEscaped(s, b);
+        return b.length() == s.length() ? s : b.toString();   // escaping only ever lengthens
     }
 
     static boolean isNcName(String s) {

@@ -36,7 +36,7 @@ public final class XmlWriter implements ContentHandler {
     @Override
     public void startPrefixMapping(String prefix, String uri) {
         pendingNamespaces.append(prefix.isEmpty() ? " xmlns" : " xmlns:" + prefix).append("=\"");
-        escapeAttribute(uri, pendingNamespaces);
+        appendEscaped(uri, pendingNamespaces);
         pendingNamespaces.append('"');
     }
 
@@ -51,7 +51,7 @@ public final class XmlWriter implements ContentHandler {
         pendingNamespaces.setLength(0);
         for (int i = 0; i < atts.getLength(); i++) {
             out.append(' ').append(atts.getQName(i)).append("=\"");
-            escapeAttribute(atts.getValue(i), out);
+            appendEscaped(atts.getValue(i), out);
             out.append('"');
         }
         startTagOpen = true;
@@ -108,11 +108,16 @@ public final class XmlWriter implements ContentHandler {
         }
     }
 
-    private static void escapeAttribute(String s, StringBuilder b) {
+    /**
+     * Appends text escaped for an attribute value or element content: markup characters, the quote, and the
+     * whitespace an attribute value would otherwise lose to normalisation. Copied in runs between escapes.
+     */
+    public static void appendEscaped(String s, StringBuilder b) {
         int run = 0;
         for (int i = 0; i < s.length(); i++) {
             String escape = switch (s.charAt(i)) {
                 case '<' -> "&lt;";
+                case '>' -> "&gt;";
                 case '&' -> "&amp;";
                 case '"' -> "&quot;";
                 case '\n' -> "&#10;";

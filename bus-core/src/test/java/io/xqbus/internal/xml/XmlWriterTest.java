@@ -26,7 +26,7 @@ class XmlWriterTest {
         w.endElement("urn:t", "E", "E");
         w.endElement("urn:t", "A", "A");
         w.endDocument();
-        assertEquals("<A xmlns=\"urn:t?a=1&amp;b=&quot;2&quot;\" note=\"a&lt;b &amp; &quot;c&quot;&#10;&#9;d&#13;e>\">"
+        assertEquals("<A xmlns=\"urn:t?a=1&amp;b=&quot;2&quot;\" note=\"a&lt;b &amp; &quot;c&quot;&#10;&#9;d&#13;e&gt;\">"
                 + "1 &lt; 2 &amp;&amp; 3 &gt; 2&#13;\nok, plain tail<E/></A>", out.toString());
 
         // what the parser reads back is what was written
