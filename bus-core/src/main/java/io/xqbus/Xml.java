@@ -8,10 +8,16 @@ final class Xml {
     private Xml() {
     }
 
+    /** The text escaped for an attribute value or element content; the same string when nothing needs it. */
     static String escape(String s) {
-        StringBuilder b = new StringBuilder(s.length() + 16);
-        XmlWriter.appendEscaped(s, b);
-        return b.length() == s.length() ? s : b.toString();   // escaping only ever lengthens
+        for (int i = 0; i < s.length(); i++) {
+            if (XmlWriter.escapeOf(s.charAt(i)) != null) {
+                StringBuilder b = new StringBuilder(s.length() + 16);
+                XmlWriter.appendEscaped(s, b);
+                return b.toString();
+            }
+        }
+        return s;   // the publisher escapes a few envelope values per event: most need nothing
     }
 
     static boolean isNcName(String s) {

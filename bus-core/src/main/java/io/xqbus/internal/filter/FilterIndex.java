@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import net.sf.saxon.om.AttributeInfo;
+import net.sf.saxon.om.AxisInfo;
 import net.sf.saxon.om.NodeInfo;
 import net.sf.saxon.pattern.NodeKindTest;
 import net.sf.saxon.s9api.XdmNode;
@@ -90,7 +91,7 @@ public final class FilterIndex {
         // Saxon's own node API: the s9api wrappers cost more than the lookups on every event
         NodeInfo node = payload.getUnderlyingNode();
         if (!b.byChild.isEmpty()) {
-            AxisIterator children = node.iterateAxis(net.sf.saxon.om.AxisInfo.CHILD, NodeKindTest.ELEMENT);
+            AxisIterator children = node.iterateAxis(AxisInfo.CHILD, NodeKindTest.ELEMENT);
             for (NodeInfo child = children.next(); child != null; child = children.next()) {
                 Map<String, List<Integer>> values = b.byChild.get(new Name(child.getURI(), child.getLocalPart()));
                 if (values != null) {

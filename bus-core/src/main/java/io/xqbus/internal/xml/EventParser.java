@@ -585,6 +585,16 @@ public final class EventParser {
             }
         }
 
+        /** Where {@code s} next occurs in {@code c[from, n)}, or -1 (the glance copies nothing). */
+        private static int indexOf(char[] c, int n, String s, int from) {
+            for (int i = from; i + s.length() <= n; i++) {
+                if (c[i] == s.charAt(0) && c[i + 1] == s.charAt(1) && (s.length() == 2 || c[i + 2] == s.charAt(2))) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
         /** The root element's local name after an optional BOM, XML declaration, comments and whitespace. */
         static RootGuess of(char[] c, int n) {
             int i = 0;
@@ -605,11 +615,11 @@ public final class EventParser {
                     if (c[i + 1] == '!' && !(i + 3 < n && c[i + 2] == '-' && c[i + 3] == '-')) {
                         return UNKNOWN;   // a DOCTYPE or worse: the parser will say what is wrong
                     }
-                    int close = new String(c, i, n - i).indexOf(end, 2);
+                    int close = indexOf(c, n, end, i + 2);
                     if (close < 0) {
                         return UNKNOWN;
                     }
-                    i += close + end.length();
+                    i = close + end.length();
                     continue;
                 }
                 int start = i + 1;

@@ -115,21 +115,26 @@ public final class XmlWriter implements ContentHandler {
     public static void appendEscaped(String s, StringBuilder b) {
         int run = 0;
         for (int i = 0; i < s.length(); i++) {
-            String escape = switch (s.charAt(i)) {
-                case '<' -> "&lt;";
-                case '>' -> "&gt;";
-                case '&' -> "&amp;";
-                case '"' -> "&quot;";
-                case '\n' -> "&#10;";
-                case '\r' -> "&#13;";
-                case '\t' -> "&#9;";
-                default -> null;
-            };
+            String escape = escapeOf(s.charAt(i));
             if (escape != null) {
                 b.append(s, run, i).append(escape);
                 run = i + 1;
             }
         }
         b.append(s, run, s.length());
+    }
+
+    /** What {@link #appendEscaped} writes for a character, or null when it stays as it is. */
+    public static String escapeOf(char c) {
+        return switch (c) {
+            case '<' -> "&lt;";
+            case '>' -> "&gt;";
+            case '&' -> "&amp;";
+            case '"' -> "&quot;";
+            case '\n' -> "&#10;";
+            case '\r' -> "&#13;";
+            case '\t' -> "&#9;";
+            default -> null;
+        };
     }
 }
