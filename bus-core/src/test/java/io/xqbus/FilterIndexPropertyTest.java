@@ -10,6 +10,7 @@ import javax.xml.transform.stream.StreamSource;
 
 import org.junit.jupiter.api.Test;
 
+import net.sf.saxon.s9api.Processor;
 import net.sf.saxon.s9api.XQueryEvaluator;
 import net.sf.saxon.s9api.XdmNode;
 import net.sf.saxon.s9api.XdmValue;
@@ -19,6 +20,7 @@ import io.xqbus.internal.filter.FilterIndex;
 import io.xqbus.internal.filter.FilterShape;
 import io.xqbus.internal.filter.Sandbox;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -90,11 +92,15 @@ class FilterIndexPropertyTest {
         if (r.nextBoolean()) {
             b.append(" k='").append(value(r)).append("'");
         }
+        if (r.nextInt(4) == 0) {
+            b.append(" xmlns:o='urn:other' o:k='").append(value(r)).append("'");   // same local name, another namespace
+        }
         b.append('>');
         int children = r.nextInt(5);
         for (int i = 0; i < children; i++) {
             String c = "ABC".charAt(r.nextInt(3)) + "";
-            b.append('<').append(c).append('>').append(value(r)).append("</").append(c).append('>');
+            String open = r.nextInt(6) == 0 ? "o:" + c + " xmlns:o='urn:other'" : c;   // sometimes not the filter's namespace
+            b.append('<').append(open).append('>').append(value(r)).append("</").append(open, 0, open.indexOf(' ') < 0 ? open.length() : open.indexOf(' ')).append('>');
         }
         String t = b.substring(b.indexOf("<T") + 1, b.indexOf("<T") + 3);
         return b.append("</").append(t).append("></Event>").toString();
@@ -119,6 +125,10 @@ class FilterIndexPropertyTest {
             XdmNode payload = event.payload();
             String type = payload.getNodeName().getLocalName();
             int[] candidates = index.candidates(NS, type, payload);
+            // a tree of another Saxon configuration (another name pool) is looked up by name: the same filters
+            XdmNode foreign = new Processor(false).newDocumentBuilder().build(new StreamSource(new StringReader(xml)));
+            assertArrayEquals(candidates, index.candidates(NS, type, new Event("f" + e, null, NS, null, null, null, null, null, foreign).payload()),
+                    "candidates by fingerprint and by name on " + xml);
             for (int i = 0; i < filters.size(); i++) {
                 pairs++;
                 XQueryEvaluator ev = evaluators[i];
