@@ -65,13 +65,13 @@ public final class PreparedEvent {
             throw new InvalidEventException("the event is " + size + " bytes, more than the limit of " + limits.maxEventBytes(),
                     new Location(sourceName, 0, 0, null));
         }
-        StringBuilder payload = new StringBuilder((int) Math.min(size + 64, 1 << 16));
-        EventParser.Parsed parsed = EventParser.parse(input, sourceName, limits, schemas.compiled(), new XmlWriter(payload), null);
+        XmlWriter payload = new XmlWriter((int) Math.min(size + 64, 1 << 16));
+        EventParser.Parsed parsed = EventParser.parse(input, sourceName, limits, schemas.compiled(), payload, null);
         String id = parsed.envelope().get("id");
         if (id == null || id.isBlank()) {
             id = java.util.UUID.randomUUID().toString();
         }
-        return new PreparedEvent(parsed, payload.toString(), id, sourceName);
+        return new PreparedEvent(parsed, payload.text(), id, sourceName);
     }
 
     /** The event id: the one given in the input, or a new UUID. */

@@ -7,17 +7,56 @@ import org.xml.sax.Locator;
 /**
  * Writes SAX events as XML text: the payload serialiser of the producer. Namespace declarations are written
  * exactly as reported by {@code startPrefixMapping} (the event parser reports every namespace in scope on the
- * payload root), names as their qualified names. Far cheaper per event than a general serialiser pipeline.
- * Internal; one instance per document.
+ * payload root), names as their qualified names. Far cheaper per event than a general serialiser pipeline:
+ * it writes into a char array of its own, since a {@code StringBuilder} checks every appended char for
+ * Latin-1, and makes the string once, with {@link #text()}. Internal; one instance per document.
  */
 public final class XmlWriter implements ContentHandler {
 
-    private final StringBuilder out;
+    private char[] out;
+    private int length;
     private final StringBuilder pendingNamespaces = new StringBuilder();
     private boolean startTagOpen;
 
-    public XmlWriter(StringBuilder out) {
-        this.out = out;
+    /** @param capacity the expected length of the text, in chars */
+    public XmlWriter(int capacity) {
+        this.out = new char[Math.max(capacity, 64)];
+    }
+
+    /** The XML written so far. */
+    public String text() {
+        return new String(out, 0, length);
+    }
+
+    private XmlWriter append(char c) {
+        room(1);
+        out[length++] = c;
+        return this;
+    }
+
+    private XmlWriter append(CharSequence s) {
+        int n = s.length();
+        room(n);
+        if (s instanceof String string) {
+            string.getChars(0, n, out, length);
+        } else {
+            ((StringBuilder) s).getChars(0, n, out, length);
+        }
+        length += n;
+        return this;
+    }
+
+    private XmlWriter append(char[] ch, int start, int n) {
+        room(n);
+        System.arraycopy(ch, start, out, length, n);
+        length += n;
+        return this;
+    }
+
+    private void room(int n) {
+        if (length + n > out.length) {
+            out = java.util.Arrays.copyOf(out, Math.max(out.length * 2, length + n));
+        }
     }
 
     @Override
@@ -47,12 +86,20 @@ public final class XmlWriter implements ContentHandler {
     @Override
     public void startElement(String uri, String localName, String qName, Attributes atts) {
         closeStartTag();
-        out.append('<').append(qName).append(pendingNamespaces);
+        append('<').append(qName).append(pendingNamespaces);
         pendingNamespaces.setLength(0);
         for (int i = 0; i < atts.getLength(); i++) {
-            out.append(' ').append(atts.getQName(i)).append("=\"");
-            appendEscaped(atts.getValue(i), out);
-            out.append('"');
+            append(' ').append(atts.getQName(i)).append("=\"");
+            String value = atts.getValue(i);
+            for (int c = 0; c < value.length(); c++) {
+                if (escapeOf(value.charAt(c)) != null) {   // rare: escape through a builder
+                    StringBuilder escaped = new StringBuilder(value.length() + 16);
+                    appendEscaped(value, escaped);
+                    value = escaped.toString();
+                    break;
+                }
+            }
+            append(value).append('"');
         }
         startTagOpen = true;
     }
@@ -60,10 +107,10 @@ public final class XmlWriter implements ContentHandler {
     @Override
     public void endElement(String uri, String localName, String qName) {
         if (startTagOpen) {
-            out.append("/>");
+            append("/>");
             startTagOpen = false;
         } else {
-            out.append("</").append(qName).append('>');
+            append("</").append(qName).append('>');
         }
     }
 
@@ -81,11 +128,11 @@ public final class XmlWriter implements ContentHandler {
                 default -> null;
             };
             if (escape != null) {
-                out.append(ch, run, i - run).append(escape);
+                append(ch, run, i - run).append(escape);
                 run = i + 1;
             }
         }
-        out.append(ch, run, end - run);
+        append(ch, run, end - run);
     }
 
     @Override
@@ -103,7 +150,7 @@ public final class XmlWriter implements ContentHandler {
 
     private void closeStartTag() {
         if (startTagOpen) {
-            out.append('>');
+            append('>');
             startTagOpen = false;
         }
     }
