@@ -51,7 +51,11 @@ public final class Filter {
 
     private final String name;
     private final String text;
-    private final XQueryExecutable executable;
+    /**
+     * Null for a filter the index decides alone (an exact shape) until something evaluates it anyway (a set
+     * without the index): thousands of such filters then hold no compiled query at all.
+     */
+    private volatile XQueryExecutable executable;
     private final Set<String> declaredVariables;
     private final boolean guarded;
     private final FilterShape shape;
@@ -59,10 +63,10 @@ public final class Filter {
     private Filter(String name, String text, XQueryExecutable executable, Set<String> declaredVariables) {
         this.name = name;
         this.text = text;
-        this.executable = executable;
         this.declaredVariables = declaredVariables;
         this.guarded = FilterAnalysis.needsGuard(executable);
         this.shape = FilterShape.analyze(text);
+        this.executable = shape != null && shape.exact() ? null : executable;
     }
 
     /** What the text says about the events this filter can match, or null (it may match any event). */
@@ -163,8 +167,25 @@ public final class Filter {
         return text;
     }
 
+    /** The compiled query; for an exact filter, compiled again on first use (it compiled once already). */
     XQueryExecutable executable() {
-        return executable;
+        XQueryExecutable e = executable;
+        if (e == null) {
+            synchronized (this) {
+                e = executable;
+                if (e == null) {
+                    XQueryCompiler compiler = Sandbox.processor().newXQueryCompiler();
+                    compiler.setErrorList(new ArrayList<>());   // warnings were seen at the first compile
+                    try {
+                        e = compiler.compile(text);
+                    } catch (SaxonApiException x) {
+                        throw new IllegalStateException("filter " + name + " compiled once but not again: " + x.getMessage(), x);
+                    }
+                    executable = e;
+                }
+            }
+        }
+        return e;
     }
 
     /** The envelope variables this query declares, by local name. */
