@@ -3,7 +3,8 @@ package io.xqbus;
 /**
  * Bounds on what the bus accepts from users and the network (brief §4, §8): the largest event, the deepest
  * nesting, the longest text or attribute value, and for filters a time limit per evaluation and a largest
- * result. They protect consumers from documents and queries built to exhaust memory, stack or CPU.
+ * result. They protect consumers from documents and queries built to exhaust memory, stack or CPU, and from
+ * events built to fill the XQuery engine's name table (which never forgets a name, and holds about a million).
  *
  * @param maxEventBytes   the largest event body in bytes that is parsed at all
  * @param maxDepth        the deepest element nesting, the {@code Event} element counting as 1
@@ -11,10 +12,12 @@ package io.xqbus;
  * @param filterTime      how long one filter may run on one event (for filters that can run long)
  * @param maxResultItems  the most items a filter result may have
  * @param maxOverruns     overruns after which a filter is quarantined (no longer evaluated)
+ * @param maxDistinctNames the distinct element and attribute names a process takes in from events; beyond,
+ *                         an event bringing a name not met before is refused (names already met still pass)
  * @since 0.1
  */
 public record Limits(int maxEventBytes, int maxDepth, int maxValueChars, java.time.Duration filterTime, int maxResultItems,
-                     int maxOverruns) {
+                     int maxOverruns, int maxDistinctNames) {
 
     /** 1 MiB: events are small; a body larger than this is refused before it is parsed. */
     public static final int DEFAULT_MAX_EVENT_BYTES = 1 << 20;
@@ -28,6 +31,13 @@ public record Limits(int maxEventBytes, int maxDepth, int maxValueChars, java.ti
     public static final int DEFAULT_MAX_RESULT_ITEMS = 10_000;
     /** 3 overruns. */
     public static final int DEFAULT_MAX_OVERRUNS = 3;
+    /**
+     * 750,000 names: Saxon's name pool holds 1,048,575 per process and every name an event tree or a filter
+     * uses stays in it, so a quarter is left for filters and schemas compiled later.
+     */
+    public static final int DEFAULT_MAX_DISTINCT_NAMES = 750_000;
+    /** The most {@link #maxDistinctNames} may be: below the name pool's size, with room for filters. */
+    public static final int MAX_DISTINCT_NAMES = 1_000_000;
     /** The defaults. */
     public static final Limits DEFAULT = new Limits(DEFAULT_MAX_EVENT_BYTES, DEFAULT_MAX_DEPTH);
 
@@ -36,15 +46,28 @@ public record Limits(int maxEventBytes, int maxDepth, int maxValueChars, java.ti
         this(maxEventBytes, maxDepth, DEFAULT_MAX_VALUE_CHARS, DEFAULT_FILTER_TIME, DEFAULT_MAX_RESULT_ITEMS, DEFAULT_MAX_OVERRUNS);
     }
 
+    /** The given limits with the default {@link #maxDistinctNames}. */
+    public Limits(int maxEventBytes, int maxDepth, int maxValueChars, java.time.Duration filterTime, int maxResultItems, int maxOverruns) {
+        this(maxEventBytes, maxDepth, maxValueChars, filterTime, maxResultItems, maxOverruns, DEFAULT_MAX_DISTINCT_NAMES);
+    }
+
     public Limits {
         if (maxEventBytes <= 0 || maxDepth < 2 || maxValueChars <= 0 || maxResultItems <= 0 || maxOverruns <= 0) {
             throw new IllegalArgumentException("limits must be positive and allow at least an Event and its payload (maxDepth >= 2)");
+        }
+        if (maxDistinctNames <= 0 || maxDistinctNames > MAX_DISTINCT_NAMES) {
+            throw new IllegalArgumentException("maxDistinctNames must be between 1 and " + MAX_DISTINCT_NAMES + ": " + maxDistinctNames);
         }
         java.util.Objects.requireNonNull(filterTime, "filterTime");
     }
 
     /** These limits with another filter time limit. */
     public Limits withFilterTime(java.time.Duration time) {
-        return new Limits(maxEventBytes, maxDepth, maxValueChars, time, maxResultItems, maxOverruns);
+        return new Limits(maxEventBytes, maxDepth, maxValueChars, time, maxResultItems, maxOverruns, maxDistinctNames);
+    }
+
+    /** These limits with another bound on distinct names. */
+    public Limits withMaxDistinctNames(int names) {
+        return new Limits(maxEventBytes, maxDepth, maxValueChars, filterTime, maxResultItems, maxOverruns, names);
     }
 }

@@ -1,0 +1,58 @@
+package io.xqbus;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import net.sf.saxon.om.NamePool;
+import net.sf.saxon.om.NamespaceUri;
+
+import io.xqbus.internal.filter.Sandbox;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Events with ever new element names cannot fill the XQuery engine's name pool (which never forgets a name):
+ * past {@link Limits#maxDistinctNames}, an event bringing a name not met before is refused, with the name in
+ * the message, before the name reaches the pool; events with names already met, and filters, keep working.
+ * The pool is the process's, so the limit is set just above what it holds when the test starts.
+ */
+class NameLimitTest {
+
+    static final String NS = "urn:xqbus:names:" + System.nanoTime();
+
+    /** An event with 2 × count names: elements prefix+i, each with an attribute "a"+prefix+i. */
+    static String event(String prefix, int from, int count) {
+        StringBuilder b = new StringBuilder("<Event xmlns='" + NS + "'><Reading>");
+        for (int i = from; i < from + count; i++) {
+            b.append('<').append(prefix).append(i).append(" a").append(prefix).append(i).append("='v'>x</").append(prefix).append(i).append('>');
+        }
+        return b.append("</Reading></Event>").toString();
+    }
+
+    @Test
+    void pastTheLimitEventsWithNewNamesAreRefusedAndTheRestPass() throws Exception {
+        NamePool pool = Sandbox.processor().getUnderlyingConfiguration().getNamePool();
+        int held = pool.allocateFingerprint(NamespaceUri.of(NS), "probe");   // names are numbered in order
+        Limits limits = Limits.DEFAULT.withMaxDistinctNames(held + 100);
+        try (FilterSet set = FilterSet.of(List.of(Filter.compile("all", "declare namespace n='" + NS + "'; /n:Event/n:Reading")),
+                limits, new BusListener() { })) {
+            assertEquals(1, set.match(event("A", 0, 30)).size(), "60 new names, below the limit");
+            assertEquals(1, set.match(event("B", 0, 30)).size(), "60 more: the limit is crossed during this event, which passes");
+
+            InvalidEventException refused = assertThrows(InvalidEventException.class, () -> set.match(event("C", 0, 1)));
+            assertTrue(refused.getMessage().contains("{" + NS + "}C0") && refused.getMessage().contains("Limits.maxDistinctNames"),
+                    refused.getMessage());
+            assertEquals(-1, pool.getFingerprint(NamespaceUri.of(NS), "C0"), "the refused name never reached the pool");
+
+            InvalidEventException attribute = assertThrows(InvalidEventException.class,
+                    () -> set.match("<Event xmlns='" + NS + "'><Reading><A0 fresh='v'/></Reading></Event>"));
+            assertTrue(attribute.getMessage().contains("attribute name fresh"), attribute.getMessage());
+
+            assertEquals(1, set.match(event("A", 0, 30)).size(), "names already met still pass");
+            assertEquals(1, set.match(event("B", 10, 20)).size());
+        }
+    }
+}
