@@ -18,7 +18,8 @@ import net.sf.saxon.tree.iter.AxisIterator;
 /**
  * Chooses, per event, the filters worth evaluating (issue: thousands of filters at broker speed): filters
  * without a shape are always candidates; shaped filters only for events of their type, and those with an
- * equality are found by a hash lookup of the payload's child values and attributes. Never leaves out a
+ * equality are found by looking up the payload's child values and attributes (names as name-pool
+ * fingerprints, values in hash maps). Never leaves out a
  * filter that could match (the property test checks this against plain evaluation). Immutable; thread-safe.
  * Internal.
  */
