@@ -1,12 +1,19 @@
 package io.xqbus;
 
+import java.net.URI;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
+import jakarta.jms.Connection;
+import jakarta.jms.Session;
+import org.apache.qpid.jms.JmsConnectionFactory;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import net.sf.saxon.om.NamePool;
 import net.sf.saxon.om.NamespaceUri;
 
+import io.xqbus.broker.EmbeddedBrokerExtension;
 import io.xqbus.internal.filter.Sandbox;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the message, before the name reaches the pool; events with names already met, and filters, keep working.
  * The pool is the process's, so the limit is set just above what it holds when the test starts.
  */
+@ExtendWith(EmbeddedBrokerExtension.class)
 class NameLimitTest {
 
     static final String NS = "urn:xqbus:names:" + System.nanoTime();
@@ -53,6 +61,47 @@ class NameLimitTest {
 
             assertEquals(1, set.match(event("A", 0, 30)).size(), "names already met still pass");
             assertEquals(1, set.match(event("B", 10, 20)).size());
+        }
+    }
+
+    @Test
+    void aSubscriptionPastTheLimitRejectsEventsWithNewNamesAndGoesOn(URI broker) throws Exception {
+        NamePool pool = Sandbox.processor().getUnderlyingConfiguration().getNamePool();
+        int held = pool.allocateFingerprint(NamespaceUri.of(NS), "probe2");
+        List<String> rejections = new CopyOnWriteArrayList<>();
+        BusOptions options = BusOptions.builder().broker(broker).limits(Limits.DEFAULT.withMaxDistinctNames(held + 100))
+                .listener(new BusListener() {
+                    @Override
+                    public void eventRejected(String messageId, InvalidEventException reason) {
+                        rejections.add(reason.getMessage());
+                    }
+                }).build();
+        Inbox inbox = new Inbox();
+        try (XqBus consumer = XqBus.connect(options);
+             Subscription s = consumer.subscribe(EndToEndTest.F + "/f:Event/f:PhoneStatus[f:CallerId = 'names']", inbox)) {
+            Receipt before = consumer.publish(EndToEndTest.phone("names", "idle"));   // its names are met before the flood
+            assertEquals(before.id(), inbox.next().event().id());
+            // a foreign producer (nothing validates on the way) sends events with 50 new element names each
+            Connection c = new JmsConnectionFactory(broker).createConnection();
+            try {
+                Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                var producer = session.createProducer(session.createTopic("xqbus.events.PhoneStatus"));
+                for (int e = 0; e < 3; e++) {
+                    StringBuilder b = new StringBuilder("<Event xmlns='" + EndToEndTest.NS + "'><PhoneStatus><CallerId>x</CallerId>");
+                    for (int i = 0; i < 50; i++) {
+                        b.append("<Q").append(System.identityHashCode(b)).append('_').append(e * 50 + i).append("/>");
+                    }
+                    producer.send(session.createTextMessage(b.append("</PhoneStatus></Event>").toString()));
+                }
+            } finally {
+                c.close();
+            }
+            Receipt good = consumer.publish(EndToEndTest.phone("names", "busy"));
+            assertEquals(good.id(), inbox.next().event().id(), "events with names already met still arrive");
+            assertEquals(5, s.received());
+            assertEquals(1, s.rejected(), "the third event of the flood, past the limit, is refused; the first two crossed it");
+            assertEquals(1, rejections.size());
+            assertTrue(rejections.get(0).contains("Limits.maxDistinctNames"), rejections.get(0));
         }
     }
 }
