@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 
+import io.xqbus.internal.xml.XmlWriter;
+
 /**
  * Builds an event payload without writing XML by hand: the payload element, child values, nested elements
  * and attributes, all in the payload's namespace (the lineage's XSDs are {@code elementFormDefault="qualified"}).
@@ -148,13 +150,13 @@ public final class EventBuilder {
         StringBuilder b = new StringBuilder(256);
         b.append("<Event");
         if (ns != null && !ns.isEmpty()) {
-            b.append(" xmlns=\"").append(Xml.escape(ns)).append('"');
+            b.append(" xmlns=\"").append(XmlWriter.escape(ns)).append('"');
         }
         if (id != null) {
-            b.append(" id=\"").append(Xml.escape(id)).append('"');
+            b.append(" id=\"").append(XmlWriter.escape(id)).append('"');
         }
         if (source != null) {
-            b.append(" source=\"").append(Xml.escape(source)).append('"');
+            b.append(" source=\"").append(XmlWriter.escape(source)).append('"');
         }
         b.append('>');
         root.write(b);
@@ -232,11 +234,11 @@ public final class EventBuilder {
         void write(StringBuilder b) {
             b.append('<').append(name);
             for (var a : attributes.entrySet()) {
-                b.append(' ').append(a.getKey()).append("=\"").append(Xml.escape(a.getValue())).append('"');
+                b.append(' ').append(a.getKey()).append("=\"").append(XmlWriter.escape(a.getValue())).append('"');
             }
             b.append('>');
             if (text != null) {
-                b.append(Xml.escape(text));
+                b.append(XmlWriter.escape(text));
             }
             for (Element c : children) {
                 c.write(b);

@@ -33,6 +33,7 @@ import io.xqbus.internal.amqp.JmsSupport;
 import io.xqbus.internal.amqp.RabbitMqManagement;
 import io.xqbus.internal.typed.JaxbBinding;
 import io.xqbus.internal.xml.SecureXml;
+import io.xqbus.internal.xml.XmlWriter;
 
 /**
  * A connection to the event bus: publish validated events, subscribe XQuery filters. Start here.
@@ -491,10 +492,10 @@ public final class XqBus implements AutoCloseable {
         StringBuilder b = new StringBuilder(p.payload().length() + 256);
         b.append('<').append(qname);
         if (!p.namespace().isEmpty()) {
-            b.append(prefix.isEmpty() ? " xmlns" : " xmlns:" + prefix).append("=\"").append(Xml.escape(p.namespace())).append('"');
+            b.append(prefix.isEmpty() ? " xmlns" : " xmlns:" + prefix).append("=\"").append(XmlWriter.escape(p.namespace())).append('"');
         }
-        b.append(" id=\"").append(Xml.escape(p.id())).append('"')
-                .append(" source=\"").append(Xml.escape(source)).append('"')
+        b.append(" id=\"").append(XmlWriter.escape(p.id())).append('"')
+                .append(" source=\"").append(XmlWriter.escape(source)).append('"')
                 .append(" producer=\"").append(producerId).append('"')
                 .append(" seq=\"").append(seq).append('"')
                 .append(" time=\"").append(time).append("\">")

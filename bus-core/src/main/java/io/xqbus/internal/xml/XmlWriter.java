@@ -74,9 +74,7 @@ public final class XmlWriter implements ContentHandler {
 
     @Override
     public void startPrefixMapping(String prefix, String uri) {
-        pendingNamespaces.append(prefix.isEmpty() ? " xmlns" : " xmlns:" + prefix).append("=\"");
-        appendEscaped(uri, pendingNamespaces);
-        pendingNamespaces.append('"');
+        pendingNamespaces.append(prefix.isEmpty() ? " xmlns" : " xmlns:" + prefix).append("=\"").append(escape(uri)).append('"');
     }
 
     @Override
@@ -90,16 +88,7 @@ public final class XmlWriter implements ContentHandler {
         pendingNamespaces.setLength(0);
         for (int i = 0; i < atts.getLength(); i++) {
             append(' ').append(atts.getQName(i)).append("=\"");
-            String value = atts.getValue(i);
-            for (int c = 0; c < value.length(); c++) {
-                if (escapeOf(value.charAt(c)) != null) {   // rare: escape through a builder
-                    StringBuilder escaped = new StringBuilder(value.length() + 16);
-                    appendEscaped(value, escaped);
-                    value = escaped.toString();
-                    break;
-                }
-            }
-            append(value).append('"');
+            append(escape(atts.getValue(i))).append('"');
         }
         startTagOpen = true;
     }
@@ -156,23 +145,32 @@ public final class XmlWriter implements ContentHandler {
     }
 
     /**
-     * Appends text escaped for an attribute value or element content: markup characters, the quote, and the
-     * whitespace an attribute value would otherwise lose to normalisation. Copied in runs between escapes.
+     * The text escaped for an attribute value or element content: markup characters, the quote, and the
+     * whitespace an attribute value would otherwise lose to normalisation. The same string when nothing needs
+     * it (most values); otherwise copied in runs between escapes.
      */
-    public static void appendEscaped(String s, StringBuilder b) {
-        int run = 0;
-        for (int i = 0; i < s.length(); i++) {
+    public static String escape(String s) {
+        int i = 0;
+        while (i < s.length() && escapeOf(s.charAt(i)) == null) {
+            i++;
+        }
+        if (i == s.length()) {
+            return s;
+        }
+        StringBuilder b = new StringBuilder(s.length() + 16).append(s, 0, i);
+        int run = i;
+        for (; i < s.length(); i++) {
             String escape = escapeOf(s.charAt(i));
             if (escape != null) {
                 b.append(s, run, i).append(escape);
                 run = i + 1;
             }
         }
-        b.append(s, run, s.length());
+        return b.append(s, run, s.length()).toString();
     }
 
-    /** What {@link #appendEscaped} writes for a character, or null when it stays as it is. */
-    public static String escapeOf(char c) {
+    /** What {@link #escape} writes for a character, or null when it stays as it is. */
+    private static String escapeOf(char c) {
         return switch (c) {
             case '<' -> "&lt;";
             case '>' -> "&gt;";

@@ -7,6 +7,7 @@ import org.xml.sax.InputSource;
 import org.xml.sax.helpers.AttributesImpl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 /** The producer's payload serialiser escapes exactly what XML needs and copies the rest unchanged. */
 class XmlWriterTest {
@@ -34,5 +35,12 @@ class XmlWriterTest {
         reader.setContentHandler(again);
         reader.parse(new InputSource(new StringReader(w.text())));
         assertEquals(w.text(), again.text());
+    }
+
+    @Test
+    void escapeReturnsTheSameStringWhenNothingNeedsIt() {
+        String plain = "urn:acme:billing:v2";
+        assertSame(plain, XmlWriter.escape(plain));
+        assertEquals("a&lt;b &amp; &quot;c&quot;&#10;&#9;d&#13;e&gt; tail", XmlWriter.escape("a<b & \"c\"\n\td\re> tail"));
     }
 }
