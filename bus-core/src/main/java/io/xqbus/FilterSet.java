@@ -150,7 +150,7 @@ public final class FilterSet implements AutoCloseable {
      */
     boolean evaluate(Event event, java.util.function.BooleanSupplier stop, MatchSink sink) throws Exception {
         XdmNode payload = event.payload();
-        for (int i : index.candidates(event.namespace(), event.type(), payload)) {
+        for (int i : index.candidates(payload)) {
             if (stop.getAsBoolean()) {
                 return false;
             }

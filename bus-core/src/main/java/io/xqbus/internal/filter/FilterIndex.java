@@ -5,8 +5,8 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
-import net.sf.saxon.om.AttributeInfo;
 import net.sf.saxon.om.AxisInfo;
 import net.sf.saxon.om.NamePool;
 import net.sf.saxon.om.NamespaceUri;
@@ -18,93 +18,82 @@ import net.sf.saxon.tree.iter.AxisIterator;
 /**
  * Chooses, per event, the filters worth evaluating (issue: thousands of filters at broker speed): filters
  * without a shape are always candidates; shaped filters only for events of their type, and those with an
- * equality are found by looking up the payload's child values and attributes (names as name-pool
- * fingerprints, values in hash maps). Never leaves out a
+ * equality are found by looking up the payload's child values and attributes. Names are compared as Saxon
+ * name-pool fingerprints (the numbers the event tree already holds), values in hash maps. Never leaves out a
  * filter that could match (the property test checks this against plain evaluation). Immutable; thread-safe.
  * Internal.
  */
 public final class FilterIndex {
 
+    /** The name pool of the trees events are parsed into, whose fingerprints the index is keyed by. */
+    private final NamePool pool = Sandbox.processor().getUnderlyingConfiguration().getNamePool();
     private final FilterShape[] shapes;
     private final int[] always;
-    private final Map<Name, Bucket> byType = new HashMap<>();
-    /** The name pool of the trees events are parsed into, whose fingerprints the buckets are also keyed by. */
-    private final NamePool pool = Sandbox.processor().getUnderlyingConfiguration().getNamePool();
-    /** The fingerprints of the types in {@link #byType}, sorted, and their buckets in the same order. */
-    private final int[] typeFingerprints;
-    private final Bucket[] typeBuckets;
+    private final Keyed<Bucket> byType;
 
-    /**
-     * An element name as a map key. The names come from the parser's and Saxon's name tables, whose strings
-     * keep their hash codes, so a lookup builds no text.
-     */
-    private record Name(String ns, String local) {
+    /** Values by name fingerprint, sorted for a binary search: a few names per type, looked up per element. */
+    private record Keyed<V>(int[] fingerprints, List<V> values) {
+        static <V> Keyed<V> of(TreeMap<Integer, V> map) {
+            return new Keyed<>(map.keySet().stream().mapToInt(Integer::intValue).toArray(), List.copyOf(map.values()));
+        }
+
+        V get(int fingerprint) {
+            int at = Arrays.binarySearch(fingerprints, fingerprint);
+            return at < 0 ? null : values.get(at);
+        }
+
+        boolean isEmpty() {
+            return fingerprints.length == 0;
+        }
     }
 
     /** The filters of one event type; those with an equality by the child element or attribute it compares. */
     private static final class Bucket {
         final List<Integer> unindexed = new ArrayList<>();
-        final Map<Name, Map<String, List<Integer>>> byChild = new HashMap<>();
-        final Map<String, Map<String, List<Integer>>> byAttribute = new HashMap<>();
-        /** The same maps keyed by name-pool fingerprints (child elements, then no-namespace attributes), sorted. */
-        int[] childFingerprints;
-        List<Map<String, List<Integer>>> childValues;
-        int[] attributeFingerprints;
-        List<Map<String, List<Integer>>> attributeValues;
+        final TreeMap<Integer, Map<String, List<Integer>>> children = new TreeMap<>();
+        final TreeMap<Integer, Map<String, List<Integer>>> attributes = new TreeMap<>();
+        Keyed<Map<String, List<Integer>>> byChild;
+        Keyed<Map<String, List<Integer>>> byAttribute;
 
-        void add(String eqKey, String eqValue, int filter) {
+        void add(NamePool pool, String eqKey, String eqValue, int filter) {
             Map<String, List<Integer>> values;
-            if (eqKey.startsWith("@")) {
-                values = byAttribute.computeIfAbsent(eqKey.substring(1), k -> new HashMap<>());
+            if (eqKey.startsWith("@")) {   // attributes in no namespace
+                values = attributes.computeIfAbsent(pool.allocateFingerprint(NamespaceUri.NULL, eqKey.substring(1)), k -> new HashMap<>());
             } else {
                 int close = eqKey.indexOf('}');   // {ns}local
-                values = byChild.computeIfAbsent(new Name(eqKey.substring(1, close), eqKey.substring(close + 1)), k -> new HashMap<>());
+                values = children.computeIfAbsent(pool.allocateFingerprint(NamespaceUri.of(eqKey.substring(1, close)), eqKey.substring(close + 1)),
+                        k -> new HashMap<>());
             }
             values.computeIfAbsent(eqValue, k -> new ArrayList<>()).add(filter);
         }
 
-        void fingerprint(NamePool pool) {
-            Map<Integer, Map<String, List<Integer>>> children = new java.util.TreeMap<>();
-            byChild.forEach((name, values) -> children.put(pool.allocateFingerprint(NamespaceUri.of(name.ns()), name.local()), values));
-            childFingerprints = children.keySet().stream().mapToInt(Integer::intValue).toArray();
-            childValues = List.copyOf(children.values());
-            Map<Integer, Map<String, List<Integer>>> attributes = new java.util.TreeMap<>();
-            byAttribute.forEach((local, values) -> attributes.put(pool.allocateFingerprint(NamespaceUri.NULL, local), values));
-            attributeFingerprints = attributes.keySet().stream().mapToInt(Integer::intValue).toArray();
-            attributeValues = List.copyOf(attributes.values());
-        }
-
-        /** The values compared with the child element or attribute of this fingerprint, or null. */
-        static Map<String, List<Integer>> lookup(int[] fingerprints, List<Map<String, List<Integer>>> values, int fingerprint) {
-            int at = Arrays.binarySearch(fingerprints, fingerprint);
-            return at < 0 ? null : values.get(at);
+        Bucket freeze() {
+            byChild = Keyed.of(children);
+            byAttribute = Keyed.of(attributes);
+            return this;
         }
     }
 
     public FilterIndex(List<FilterShape> shapes) {
         this.shapes = shapes.toArray(new FilterShape[0]);
         List<Integer> unshaped = new ArrayList<>();
+        TreeMap<Integer, Bucket> types = new TreeMap<>();
         for (int i = 0; i < this.shapes.length; i++) {
             FilterShape s = this.shapes[i];
             if (s == null) {
                 unshaped.add(i);
                 continue;
             }
-            Bucket b = byType.computeIfAbsent(new Name(s.typeNs(), s.type()), k -> new Bucket());
+            Bucket b = types.computeIfAbsent(pool.allocateFingerprint(NamespaceUri.of(s.typeNs()), s.type()), k -> new Bucket());
             if (s.eqKey() == null) {
                 b.unindexed.add(i);
             } else {
-                b.add(s.eqKey(), s.eqValue(), i);
+                b.add(pool, s.eqKey(), s.eqValue(), i);
             }
         }
         this.always = unshaped.stream().mapToInt(Integer::intValue).toArray();
-        Map<Integer, Bucket> byFingerprint = new java.util.TreeMap<>();
-        byType.forEach((name, b) -> {
-            b.fingerprint(pool);
-            byFingerprint.put(pool.allocateFingerprint(NamespaceUri.of(name.ns()), name.local()), b);
-        });
-        this.typeFingerprints = byFingerprint.keySet().stream().mapToInt(Integer::intValue).toArray();
-        this.typeBuckets = byFingerprint.values().toArray(new Bucket[0]);
+        types.values().forEach(Bucket::freeze);
+        this.byType = Keyed.of(types);
     }
 
     /** Whether filter i is decided by its shape alone (the payload is its result). */
@@ -113,67 +102,44 @@ public final class FilterIndex {
         return s != null && s.exact();
     }
 
-    /** The filters to evaluate for an event, in filter order. */
-    public int[] candidates(String typeNs, String type, XdmNode payload) {
-        // Saxon's own node API, names compared as fingerprints: the s9api wrappers, and names as text, cost more
-        // than the lookups on every event
-        NodeInfo node = payload == null ? null : payload.getUnderlyingNode();
-        boolean byName = node == null || node.getConfiguration().getNamePool() != pool;   // null, or a tree of another configuration
-        Bucket b;
-        if (byName) {
-            b = byType.get(new Name(typeNs, type));
-        } else {
-            int at = Arrays.binarySearch(typeFingerprints, node.getFingerprint());
-            b = at < 0 ? null : typeBuckets[at];
+    /**
+     * The filters to evaluate for an event, in filter order.
+     *
+     * @param payload the event's payload element, in a tree of the bus's Saxon configuration
+     * @throws IllegalArgumentException for a tree of another configuration, whose name numbers mean other names
+     */
+    public int[] candidates(XdmNode payload) {
+        // Saxon's own node API: the s9api wrappers, and names as text, cost more than the lookups on every event
+        NodeInfo node = payload.getUnderlyingNode();
+        if (node.getConfiguration().getNamePool() != pool) {
+            throw new IllegalArgumentException("the event tree was built by another Saxon configuration than the filters'");
         }
+        Bucket b = byType.get(node.getFingerprint());
         if (b == null) {
             return always;
         }
         IntBuffer out = new IntBuffer(always.length + b.unindexed.size() + 4);
         out.addAll(always);
         b.unindexed.forEach(out::add);
-        if (node == null) {
-            return out.sortedDistinct();
-        }
-        if (byName) {
-            lookUpByName(b, node, out);
-            return out.sortedDistinct();
-        }
-        if (b.childFingerprints.length > 0) {
+        if (!b.byChild.isEmpty()) {
             AxisIterator children = node.iterateAxis(AxisInfo.CHILD, NodeKindTest.ELEMENT);
             for (NodeInfo child = children.next(); child != null; child = children.next()) {
-                Map<String, List<Integer>> values = Bucket.lookup(b.childFingerprints, b.childValues, child.getFingerprint());
+                Map<String, List<Integer>> values = b.byChild.get(child.getFingerprint());
                 if (values != null) {
                     out.addAll(values.get(child.getStringValue()));
                 }
             }
         }
-        if (b.attributeFingerprints.length > 0) {
+        if (!b.byAttribute.isEmpty()) {
             AxisIterator attributes = node.iterateAxis(AxisInfo.ATTRIBUTE);
             for (NodeInfo attribute = attributes.next(); attribute != null; attribute = attributes.next()) {
-                Map<String, List<Integer>> values = Bucket.lookup(b.attributeFingerprints, b.attributeValues, attribute.getFingerprint());
+                Map<String, List<Integer>> values = b.byAttribute.get(attribute.getFingerprint());
                 if (values != null) {
                     out.addAll(values.get(attribute.getStringValue()));
                 }
             }
         }
         return out.sortedDistinct();
-    }
-
-    private static void lookUpByName(Bucket b, NodeInfo node, IntBuffer out) {
-        AxisIterator children = node.iterateAxis(AxisInfo.CHILD, NodeKindTest.ELEMENT);
-        for (NodeInfo child = children.next(); child != null; child = children.next()) {
-            Map<String, List<Integer>> values = b.byChild.get(new Name(child.getURI(), child.getLocalPart()));
-            if (values != null) {
-                out.addAll(values.get(child.getStringValue()));
-            }
-        }
-        for (AttributeInfo attribute : node.attributes()) {
-            Map<String, List<Integer>> values = b.byAttribute.get(attribute.getNodeName().getLocalPart());
-            if (values != null && attribute.getNodeName().getURI().isEmpty()) {
-                out.addAll(values.get(attribute.getValue()));
-            }
-        }
     }
 
     /** A growable int list, local to one call. */
