@@ -48,6 +48,8 @@ public final class BusOptions {
     private final String watchedSchemas;
     private final BrokerKind brokerKind;
     private final String managementUri;
+    private final Path trustStore;
+    private final char[] trustStorePassword;
 
     private BusOptions(Builder b) {
         this.broker = b.broker;
@@ -65,6 +67,8 @@ public final class BusOptions {
         this.watchedSchemas = b.watchedSchemas;
         this.brokerKind = b.brokerKind;
         this.managementUri = b.managementUri;
+        this.trustStore = b.trustStore;
+        this.trustStorePassword = b.trustStorePassword;
     }
 
     /** A builder with every default. */
@@ -73,12 +77,35 @@ public final class BusOptions {
     }
 
     /**
+     * A builder preset from the environment and the configuration file, as the commands resolve them when no
+     * option is given: for each setting its environment variable ({@code XQBUS_BROKER}, {@code XQBUS_BROKER_KIND},
+     * {@code XQBUS_MANAGEMENT_URI}, {@code XQBUS_PREFIX}, {@code XQBUS_SOURCE}, {@code XQBUS_SCHEMAS},
+     * {@code XQBUS_USER}, {@code XQBUS_TRUST_STORE}), else the profile {@code XQBUS_PROFILE} names, else the
+     * file's plain keys (see {@link #fromProfile(String)} for the file). The password is read from
+     * {@code XQBUS_PASSWORD} (or the variable {@code password-env} names), the trust store's from the variable
+     * {@code trust-store-password-env} names.
+     *
+     * @throws ConfigurationException when the file is broken, the profile is unknown, a password variable is
+     *                                named but unset, or the trust store does not exist
+     * @throws SchemaException        when the settings name a schema directory that does not compile
+     */
+    public static Builder fromEnvironment() throws XqBusException {
+        return fromEnvironment(System.getenv());
+    }
+
+    static Builder fromEnvironment(java.util.Map<String, String> env) throws XqBusException {
+        return resolve(null, env);
+    }
+
+    /**
      * A builder preset from a named profile of the configuration file ({@code ~/.config/xqbus/xqbus.properties},
      * or {@code $XDG_CONFIG_HOME/xqbus/xqbus.properties}, or the file {@code XQBUS_CONFIG} names), where
      * {@code profile.NAME.broker}, {@code .broker-kind}, {@code .management-uri}, {@code .prefix}, {@code .source},
-     * {@code .schemas}, {@code .user} and
-     * {@code .password-env} (the environment variable holding the password) describe one connection; plain
-     * keys without a profile are the defaults. The commands select the same profiles with {@code --profile}.
+     * {@code .schemas}, {@code .user}, {@code .password-env} (the environment variable holding the password),
+     * {@code .trust-store} and {@code .trust-store-password-env} describe one connection; plain keys without a
+     * profile are the defaults. The commands select the same profiles with {@code --profile}, and resolve them
+     * the same way: an environment variable ({@code XQBUS_BROKER}, …) overrides the profile, as in
+     * {@link #fromEnvironment()}.
      *
      * <pre>{@code
      * # ~/.config/xqbus/xqbus.properties
@@ -90,58 +117,32 @@ public final class BusOptions {
      * XqBus bus = XqBus.connect(BusOptions.fromProfile("prod").build());
      * }</pre>
      *
-     * @throws SchemaException   when the profile names a schema directory that does not compile
-     * @throws XqBusException    when the file is broken, the profile is unknown or its password variable is unset
+     * @throws SchemaException        when the profile names a schema directory that does not compile
+     * @throws ConfigurationException when the file is broken, the profile is unknown, its password variable is
+     *                                unset or its trust store does not exist
      */
     public static Builder fromProfile(String name) throws XqBusException {
         return fromProfile(name, System.getenv());
     }
 
     static Builder fromProfile(String name, java.util.Map<String, String> env) throws XqBusException {
-        io.xqbus.internal.config.ConfigFile file;
+        return resolve(Objects.requireNonNull(name, "name"), env);
+    }
+
+    private static Builder resolve(String profile, java.util.Map<String, String> env) throws XqBusException {
+        io.xqbus.internal.config.ConnectionSettings settings = null;
         try {
-            file = io.xqbus.internal.config.ConfigFile.read(io.xqbus.internal.config.ConfigFile.locate(env));
-        } catch (IllegalArgumentException e) {
-            throw new XqBusException(e.getMessage(), e);
-        }
-        if (!file.hasProfile(name)) {
-            throw new XqBusException("no profile '" + name + "' in " + file.path() + " (write profile." + name + ".broker = …)",
-                    new Location(String.valueOf(file.path()), 0, 0, null), null);
-        }
-        Builder b = builder();
-        String broker = file.get(name, "broker");
-        if (broker != null) {
-            b.broker(broker);
-        }
-        if (file.get(name, "prefix") != null) {
-            b.prefix(file.get(name, "prefix"));
-        }
-        if (file.get(name, "source") != null) {
-            b.source(file.get(name, "source"));
-        }
-        if (file.get(name, "schemas") != null) {
-            b.schemas(SchemaSet.fromOption(file.get(name, "schemas")));
-        }
-        if (file.get(name, "broker-kind") != null) {
-            try {
-                b.brokerKind(BrokerKind.parse(file.get(name, "broker-kind")));
-            } catch (IllegalArgumentException e) {
-                throw new XqBusException("profile " + name + ": " + e.getMessage(), new Location(String.valueOf(file.path()), 0, 0, null), e);
+            settings = io.xqbus.internal.config.ConnectionSettings.load(env, profile, java.util.Map.of());
+            Builder b = settings.toBuilder();
+            if (settings.get("schemas") != null) {
+                b.schemas(SchemaSet.fromOption(settings.get("schemas")));
             }
+            return b;
+        } catch (io.xqbus.internal.config.ConnectionSettings.Problem e) {
+            Path file = settings != null ? settings.path() : io.xqbus.internal.config.ConfigFile.locate(env);
+            String message = e.hint() == null ? e.getMessage() : e.getMessage() + " (" + e.hint() + ")";
+            throw new ConfigurationException(message, new Location(String.valueOf(file), 0, 0, null), null);
         }
-        if (file.get(name, "management-uri") != null) {
-            b.managementUri(file.get(name, "management-uri"));
-        }
-        String user = file.get(name, "user");
-        if (user != null) {
-            String variable = file.get(name, "password-env") != null ? file.get(name, "password-env") : "XQBUS_PASSWORD";
-            String password = env.get(variable);
-            if (file.get(name, "password-env") != null && password == null) {
-                throw new XqBusException("profile " + name + " reads the password from " + variable + ", which is not set", null);
-            }
-            b.credentials(user, password);
-        }
-        return b;
     }
 
     /** A builder starting from these options. */
@@ -162,6 +163,8 @@ public final class BusOptions {
         b.watchedSchemas = watchedSchemas;
         b.brokerKind = brokerKind;
         b.managementUri = managementUri;
+        b.trustStore = trustStore;
+        b.trustStorePassword = trustStorePassword;
         return b;
     }
 
@@ -177,6 +180,15 @@ public final class BusOptions {
 
     String password() {
         return password;
+    }
+
+    /** The trust store for TLS ({@code amqps://}) connections, or null for the JVM's default trust. */
+    public Path trustStore() {
+        return trustStore;
+    }
+
+    char[] trustStorePassword() {
+        return trustStorePassword;
     }
 
     /** The address prefix. */
@@ -250,7 +262,8 @@ public final class BusOptions {
     @Override
     public String toString() {
         return "BusOptions[broker=" + broker + ", kind=" + brokerKind.name().toLowerCase(java.util.Locale.ROOT) + ", user=" + user
-                + ", password=" + (password == null ? "none" : "***") + ", prefix=" + prefix + ", source=" + source + "]";
+                + ", password=" + (password == null ? "none" : "***") + ", prefix=" + prefix + ", source=" + source
+                + (trustStore == null ? "" : ", trustStore=" + trustStore) + "]";
     }
 
     private static String defaultSource() {
@@ -282,6 +295,8 @@ public final class BusOptions {
         private String watchedSchemas;
         private BrokerKind brokerKind = BrokerKind.STANDARD;
         private String managementUri;
+        private Path trustStore;
+        private char[] trustStorePassword;
 
         private Builder() {
         }
@@ -301,6 +316,19 @@ public final class BusOptions {
         public Builder credentials(String user, String password) {
             this.user = user;
             this.password = password;
+            return this;
+        }
+
+        /**
+         * The trust store (PKCS12 or JKS) holding the broker's certificate or its CA, for {@code amqps://}
+         * connections. It is opened by the bus itself and handed to qpid-jms as an SSL context, so its password
+         * never becomes part of a URI, a log line or a message. Overrides {@code transport.trustStore…} URI options.
+         *
+         * @param password the store's password, or null for a store without one
+         */
+        public Builder trustStore(Path store, char[] password) {
+            this.trustStore = Objects.requireNonNull(store, "store");
+            this.trustStorePassword = password == null ? null : password.clone();
             return this;
         }
 

@@ -98,6 +98,7 @@ public final class XqBus implements AutoCloseable {
      * @throws BrokerUnavailableException when the broker cannot be reached in the connect timeout
      * @throws NotAuthorizedException     when it refuses the credentials
      * @throws SchemaException            when no schema set was given and the predefined one cannot load
+     * @throws ConfigurationException     when a broker-URI option is unknown (misspelt) or the trust store cannot be opened
      */
     public static XqBus connect(BusOptions options) throws XqBusException {
         Objects.requireNonNull(options, "options");
@@ -107,17 +108,14 @@ public final class XqBus implements AutoCloseable {
         if (options.brokerKind() == BrokerKind.RABBITMQ) {
             base = JmsSupport.forRabbitMq(base);
         }
-        String uri = JmsSupport.withDefaults(base, options.connectTimeout(), PREFETCH);
-        JmsConnectionFactory factory;
-        try {
-            factory = new JmsConnectionFactory(uri);
-        } catch (IllegalArgumentException e) {
-            throw new BrokerUnavailableException("the broker URI is not valid: " + e.getMessage(),
-                    new Location(JmsSupport.redact(options.broker()), 0, 0, null), e);
-        }
+        String uri = JmsSupport.withDefaults(base, options.connectTimeout(), PREFETCH, options.reconnect());
+        JmsConnectionFactory factory = JmsSupport.factory(uri, options.broker());
         if (options.user() != null) {
             factory.setUsername(options.user());
             factory.setPassword(options.password());
+        }
+        if (options.trustStore() != null) {
+            factory.setSslContext(JmsSupport.trusting(options.trustStore(), options.trustStorePassword()));
         }
         Connection connection = null;
         try {

@@ -43,4 +43,35 @@ class ProfileTest {
         XqBusException unset = assertThrows(XqBusException.class, () -> BusOptions.fromProfile("local", Map.of("XQBUS_CONFIG", config.toString())));
         assertTrue(unset.getMessage().contains("BILLING_PW"), unset.getMessage());
     }
+
+    @Test
+    void aProfileAndTheEnvironmentResolveLikeTheCommands(URI broker, @TempDir Path dir) throws Exception {
+        Path store = Files.writeString(dir.resolve("not-a-store.p12"), "not a key store");
+        Path config = Files.writeString(dir.resolve("xqbus.properties"), """
+                source = plain
+                profile.tls.broker = %s
+                profile.tls.trust-store = %s
+                profile.tls.trust-store-password-env = TLS_PW
+                """.formatted(broker, store));
+        Map<String, String> env = Map.of("XQBUS_CONFIG", config.toString(), "TLS_PW", "Secret&Marker42");
+        BusOptions tls = BusOptions.fromProfile("tls", env).build();
+        assertEquals(store, tls.trustStore(), "the profile's trust store is honoured");
+        ConfigurationException refused = assertThrows(ConfigurationException.class, () -> XqBus.connect(tls));
+        assertTrue(refused.getMessage().contains(store.toString()), refused.getMessage());
+        assertTrue(!refused.getMessage().contains("Marker42") && !tls.toString().contains("Marker42"), refused.getMessage());
+        // the environment: XQBUS_PROFILE selects, a variable overrides the file, plain keys are the defaults
+        Map<String, String> selected = Map.of("XQBUS_CONFIG", config.toString(), "TLS_PW", "x", "XQBUS_PROFILE", "tls",
+                "XQBUS_PREFIX", "from.env");
+        BusOptions fromEnv = BusOptions.fromEnvironment(selected).build();
+        assertEquals(broker.toString(), fromEnv.broker());
+        assertEquals(store, fromEnv.trustStore());
+        assertEquals("from.env", fromEnv.prefix());
+        assertEquals("plain", fromEnv.source());
+        ConfigurationException unset = assertThrows(ConfigurationException.class,
+                () -> BusOptions.fromEnvironment(Map.of("XQBUS_CONFIG", config.toString(), "XQBUS_PROFILE", "tls")));
+        assertTrue(unset.getMessage().contains("TLS_PW"), unset.getMessage());
+        ConfigurationException missing = assertThrows(ConfigurationException.class,
+                () -> BusOptions.fromEnvironment(Map.of("XQBUS_TRUST_STORE", dir.resolve("nowhere.p12").toString())));
+        assertTrue(missing.getMessage().contains("nowhere.p12"), missing.getMessage());
+    }
 }

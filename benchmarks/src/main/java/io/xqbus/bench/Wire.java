@@ -29,7 +29,7 @@ final class Wire {
 
     /** The broker URI with the options {@link XqBus#connect} adds to it. */
     static String busUri(String uri) {
-        return JmsSupport.withDefaults(uri, BusOptions.DEFAULT_CONNECT_TIMEOUT, BUS_PREFETCH);
+        return JmsSupport.withDefaults(uri, BusOptions.DEFAULT_CONNECT_TIMEOUT, BUS_PREFETCH, false);
     }
 
     /** A producer's identity and counter, as the bus puts them on the wire (brief §2, §3). */

@@ -1,16 +1,16 @@
 package io.xqbus.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import picocli.CommandLine.Option;
 
-import io.xqbus.BrokerKind;
 import io.xqbus.BusOptions;
+import io.xqbus.internal.config.ConnectionSettings;
 
 /**
  * The options both commands share to reach a broker (brief §7). Values not given on the command line come
- * from {@link Settings} (environment, then configuration file). Passwords are never option values — only
+ * from the environment, then the configuration file (bus-core's {@link ConnectionSettings}, the resolution
+ * {@link BusOptions#fromProfile} uses too). Passwords are never option values — only
  * names of environment variables — so they never show in a process listing.
  */
 public final class BrokerOptions {
@@ -56,99 +56,65 @@ public final class BrokerOptions {
             description = "Read the trust store password from environment variable VAR.")
     String trustStorePasswordEnv;
 
-    private Settings settings;
+    private ConnectionSettings settings;
 
     /** Reads the environment and configuration file; call once before the other methods. */
-    public Settings settings(java.util.Map<String, String> env) throws CliError {
+    public ConnectionSettings settings(java.util.Map<String, String> env) throws CliError {
         if (settings == null) {
-            settings = Settings.load(env, profile);
+            java.util.Map<String, String> given = new java.util.HashMap<>();
+            given.put("broker", broker);
+            given.put("broker-kind", brokerKind);
+            given.put("management-uri", managementUri);
+            given.put("prefix", prefix);
+            given.put("schemas", schemas);
+            given.put("user", user);
+            given.put("password-env", passwordEnv);
+            given.put("trust-store", trustStore == null ? null : trustStore.toString());
+            given.put("trust-store-password-env", trustStorePasswordEnv);
+            given.values().removeIf(java.util.Objects::isNull);
+            try {
+                settings = ConnectionSettings.load(env, profile, given);
+            } catch (ConnectionSettings.Problem e) {
+                throw error(e);
+            }
         }
         return settings;
     }
 
-    /** The broker URI as given (without trust store options). */
+    /** The broker URI as given. */
     public String broker() {
-        String b = settings.get("broker", broker);
+        String b = settings.get("broker");
         return b == null ? BusOptions.DEFAULT_BROKER : b;
     }
 
     /** The {@code --schemas} value; null for the predefined set. */
     public String schemas() {
-        return settings.get("schemas", schemas);
+        return settings.get("schemas");
     }
 
-    /** The {@code --source} value from the environment or file, when the command line has none. */
+    /** The {@code --source} value given, else the one from the environment or file. */
     public String source(String commandLine) {
-        return settings.get("source", commandLine);
+        return commandLine != null && !commandLine.isBlank() ? commandLine : settings.get("source");
     }
 
     /**
-     * The bus options these settings describe.
+     * The bus options these settings describe (bus-core's one resolution of command line, environment and
+     * configuration file).
      *
-     * @throws CliError when a password variable is named but unset, or the trust store is missing
+     * @throws CliError when a password variable is named but unset (2 from an option, 78 from the environment or
+     *                  file), or the trust store is missing (66)
      */
     public BusOptions.Builder toBusOptions() throws CliError {
-        String uri = broker();
-        String store = settings.get("trust-store", trustStore == null ? null : trustStore.toString());
-        if (store != null) {
-            if (!Files.isRegularFile(Path.of(store))) {
-                throw new CliError(ExitCodes.NO_INPUT, store + ": no such trust store");
-            }
-            uri = withOption(uri, "transport.trustStoreLocation=" + store);
-            String var = settings.get("trust-store-password-env", trustStorePasswordEnv);
-            if (var != null) {
-                String password = settings.env(var);
-                if (password == null) {
-                    throw new CliError(ExitCodes.USAGE, "--trust-store-password-env names " + var + ", which is not set");
-                }
-                uri = withOption(uri, "transport.trustStorePassword=" + password);
-            }
+        try {
+            return settings.toBuilder();
+        } catch (ConnectionSettings.Problem e) {
+            throw error(e);
         }
-        BusOptions.Builder b = BusOptions.builder().broker(uri);
-        String kind = settings.get("broker-kind", brokerKind);
-        if (kind != null) {
-            try {
-                b.brokerKind(BrokerKind.parse(kind));
-            } catch (IllegalArgumentException e) {
-                throw brokerKind != null ? new CliError(ExitCodes.USAGE, "--broker-kind: " + e.getMessage())
-                        : new CliError(ExitCodes.CONFIG, "broker-kind (from $XQBUS_BROKER_KIND or " + settings.path() + "): " + e.getMessage());
-            }
-        }
-        String management = settings.get("management-uri", managementUri);
-        if (management != null) {
-            b.managementUri(management);
-        }
-        String p = settings.get("prefix", prefix);
-        if (p != null) {
-            b.prefix(p);
-        }
-        String u = settings.get("user", user);
-        if (u != null) {
-            String var = settings.get("password-env", passwordEnv);
-            String password = settings.env(var != null ? var : "XQBUS_PASSWORD");
-            if (var != null && password == null) {
-                throw new CliError(ExitCodes.USAGE, "--password-env names " + var + ", which is not set",
-                        "export " + var + " before running, or leave --password-env out for users without a password");
-            }
-            b.credentials(u, password);
-        }
-        return b;
     }
 
-    /** Adds a transport option; in a failover list, to each nested URI (where qpid-jms reads them). */
-    static String withOption(String uri, String option) {
-        int open = uri.indexOf('(');
-        int close = uri.lastIndexOf(')');
-        if (uri.startsWith("failover:") && open > 0 && close > open) {
-            StringBuilder nested = new StringBuilder();
-            for (String part : uri.substring(open + 1, close).split(",")) {
-                if (nested.length() > 0) {
-                    nested.append(',');
-                }
-                nested.append(withOption(part.strip(), option));
-            }
-            return uri.substring(0, open + 1) + nested + uri.substring(close);
-        }
-        return uri + (uri.contains("?") ? "&" : "?") + option;
+    private static CliError error(ConnectionSettings.Problem e) {
+        int code = e.missingFile() ? ExitCodes.NO_INPUT
+                : e.origin() == ConnectionSettings.Origin.EXPLICIT ? ExitCodes.USAGE : ExitCodes.CONFIG;
+        return e.hint() == null ? new CliError(code, e.getMessage()) : new CliError(code, e.getMessage(), e.hint());
     }
 }

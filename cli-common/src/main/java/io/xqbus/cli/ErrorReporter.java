@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;
 
 import io.xqbus.BrokerUnavailableException;
+import io.xqbus.ConfigurationException;
 import io.xqbus.FilterCompileException;
 import io.xqbus.InvalidEventException;
 import io.xqbus.NotAuthorizedException;
@@ -36,6 +37,9 @@ public final class ErrorReporter {
         }
         if (e instanceof NotAuthorizedException) {
             return ExitCodes.NO_PERM;
+        }
+        if (e instanceof ConfigurationException) {
+            return ExitCodes.CONFIG;
         }
         if (e instanceof BrokerUnavailableException) {
             return ExitCodes.UNAVAILABLE;

@@ -123,8 +123,11 @@ public final class ListenEvents implements Callable<Integer> {
         Thread hook = new Thread(() -> {
             command.requestStop();
             try {
-                // finish the actions in flight, acknowledge, close; then end with 0 (brief: SIGTERM is a clean stop)
-                command.finished.await(60, TimeUnit.SECONDS);
+                // finish the actions in flight, acknowledge, close; then end with 0 (brief: SIGTERM is a clean stop).
+                // Before it subscribed (still connecting, perhaps to an unreachable failover list) nothing is in flight.
+                if (command.subscribed) {
+                    command.finished.await(60, TimeUnit.SECONDS);
+                }
             } catch (InterruptedException ignored) {
                 Thread.currentThread().interrupt();
             }
@@ -170,6 +173,9 @@ public final class ListenEvents implements Callable<Integer> {
         finished.countDown();
         return code;
     }
+
+    /** Set once subscribed: from then on a stop waits for the actions in flight. */
+    private volatile boolean subscribed;
 
     /** Asks a running command to stop, as SIGTERM does. */
     void requestStop() {
@@ -239,6 +245,7 @@ public final class ListenEvents implements Callable<Integer> {
                     stop.countDown();
                 }
             }, group.build());
+            subscribed = true;
             err.println("listening on " + String.join(", ", subscription.addresses()) + " (" + filters.size() + " filter"
                     + (filters.size() == 1 ? "" : "s") + (durable != null ? ", durable group " + durable : "")
                     + (shared != null ? ", shared group " + shared : "") + ")");

@@ -292,4 +292,46 @@ class SendEventTest {
         assertEquals(0, one.code());
         assertTrue(one.out().startsWith("PhoneStatus"), one.out());
     }
+
+    static int deadPort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();   // closed again: nothing listens there
+        }
+    }
+
+    @Test
+    void aFailoverListOfUnreachableBrokersIs69Fast() throws IOException {
+        String uri = "failover:(amqp://127.0.0.1:" + deadPort() + ",amqp://127.0.0.1:" + deadPort() + ")";
+        Result r = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
+                () -> run("--broker", uri, "--type", "PhoneStatus", "CallerId=failover", "ReceiverId=2", "Status=busy"),
+                "a one-shot command fails fast whatever the URI form");
+        assertEquals(69, r.code(), r.err());
+        assertTrue(r.err().contains("failover:(amqp://127.0.0.1:"), "names the URI: " + r.err());
+    }
+
+    @Test
+    void aFailoverListStillMovesOnToTheBrokerThatAnswers() throws Exception {
+        String uri = "failover:(amqp://127.0.0.1:" + deadPort() + "," + broker + ")?failover.randomize=false";
+        Result r = run("--broker", uri, "--type", "PhoneStatus", "CallerId=second-of-two", "ReceiverId=2", "Status=busy");
+        assertEquals(0, r.code(), r.err());
+        assertEquals("second-of-two", next().event().value("CallerId"));
+    }
+
+    @Test
+    void aMisspeltBrokerUriOptionIs78NamingIt() throws IOException {
+        String[] event = {"--type", "PhoneStatus", "CallerId=typo", "ReceiverId=2", "Status=busy"};
+        for (String[] c : List.of(
+                new String[] {broker + "?jms.prefetchPolicy.al=5", "jms.prefetchPolicy.al"},
+                new String[] {broker + "?transport.conectTimeout=5", "transport.conectTimeout"},
+                new String[] {broker + "?amqp.idleTimeot=5", "amqp.idleTimeot"},
+                new String[] {"failover:(amqp://127.0.0.1:" + deadPort() + "?transport.tcpNoDelai=true)", "transport.tcpNoDelai"})) {
+            List<String> args = new java.util.ArrayList<>(List.of("--broker", c[0]));
+            args.addAll(List.of(event));
+            Result r = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
+                    () -> run(args.toArray(String[]::new)));
+            assertEquals(78, r.code(), c[0] + ": " + r.err());
+            assertTrue(r.err().contains(c[1]) && r.err().contains("does not know"), r.err());
+            assertFalse(r.err().contains("bin/xqbus-broker"), "no hint to start a broker: " + r.err());
+        }
+    }
 }

@@ -102,4 +102,57 @@ class TlsTest {
         assertTrue(r.err().contains("TLS handshake") && r.err().contains("trust"), r.err());
         assertTrue(!r.err().contains("trustpw"), "no password in messages: " + r.err());
     }
+
+    @Test
+    void aTrustStorePasswordWithAnAmpersandWorksAndNeverShows() throws Exception {
+        String marker = "pw&Marker7q=x;y";
+        Path store = dir.resolve("amp-trust.p12");
+        keytool("-importcert", "-noprompt", "-alias", "broker", "-file", dir.resolve("broker.crt").toString(),
+                "-keystore", store.toString(), "-storetype", "PKCS12", "-storepass", marker);
+        String[] event = {"--type", "PhoneStatus", "CallerId=amp", "ReceiverId=2", "Status=busy"};
+        SendEventTest.Result ok = run(Map.of("TRUST_PW", marker), concat(new String[] {"--verbose", "--broker", broker.uri().toString(),
+                "--trust-store", store.toString(), "--trust-store-password-env", "TRUST_PW"}, event));
+        assertEquals(0, ok.code(), ok.err());
+        assertNoPart(marker, ok.out() + ok.err());
+        // a wrong password: a configuration error naming the store, and still no part of either password
+        SendEventTest.Result wrong = run(Map.of("TRUST_PW", "Wrong&Marker9"), concat(new String[] {"--verbose", "--broker", broker.uri().toString(),
+                "--trust-store", store.toString(), "--trust-store-password-env", "TRUST_PW"}, event));
+        assertEquals(78, wrong.code(), wrong.err());
+        assertTrue(wrong.err().contains(store.toString()) && wrong.err().contains("password"), wrong.err());
+        assertNoPart("Wrong&Marker9", wrong.out() + wrong.err());
+        // an untrusted certificate, with the trace: no password in it either
+        SendEventTest.Result untrusted = run(Map.of("TRUST_PW", "trustpw"), concat(new String[] {"--verbose", "--broker", broker.uri().toString(),
+                "--trust-store", otherTrustStore.toString(), "--trust-store-password-env", "TRUST_PW"}, event));
+        assertEquals(69, untrusted.code(), untrusted.err());
+        assertNoPart("trustpw", untrusted.out() + untrusted.err());
+    }
+
+    @Test
+    void theApiTakesATrustStoreWithoutAUri() throws Exception {
+        LinkedBlockingQueue<Match> got = new LinkedBlockingQueue<>();
+        BusOptions options = BusOptions.builder().broker(broker.uri()).trustStore(trustStore, "trustpw".toCharArray()).build();
+        assertTrue(!options.toString().contains("trustpw"), options.toString());
+        try (XqBus bus = XqBus.connect(options)) {
+            bus.subscribe("declare namespace f='http://www.gonicus.de/Events'; /f:Event/f:PhoneStatus", got::add);
+            bus.publish(io.xqbus.EventBuilder.of("PhoneStatus").set("CallerId", "api-tls").set("ReceiverId", "2").set("Status", "busy"));
+            Match m = got.poll(20, TimeUnit.SECONDS);
+            assertNotNull(m);
+            assertEquals("api-tls", m.event().value("CallerId"));
+        }
+    }
+
+    /** Neither the secret nor any part of it that follows a separator a URI or a log could split it at. */
+    static void assertNoPart(String secret, String output) {
+        for (String part : secret.split("[&=;]")) {
+            if (part.length() >= 4) {
+                assertTrue(!output.contains(part), "'" + part + "' of the secret shows: " + output);
+            }
+        }
+    }
+
+    static String[] concat(String[] a, String[] b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
 }
