@@ -262,7 +262,7 @@ public final class JmsSupport {
         SSLException ssl = find(e, SSLException.class);
         if (ssl != null) {
             return new BrokerUnavailableException("the TLS handshake with the broker failed while " + doing + ": " + ssl.getMessage()
-                    + " (is the broker's certificate trusted? give a trust store with transport.trustStoreLocation)", where, e);
+                    + " (is the broker's certificate trusted? give its trust store: --trust-store, or BusOptions.Builder.trustStore)", where, e);
         }
         if (find(e, UnknownHostException.class) != null) {
             return new BrokerUnavailableException("unknown broker host (" + find(e, UnknownHostException.class).getMessage() + ") while " + doing, where, e);
