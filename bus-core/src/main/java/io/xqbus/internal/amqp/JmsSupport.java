@@ -257,7 +257,7 @@ public final class JmsSupport {
         }
         if (e instanceof JMSSecurityException || root instanceof JMSSecurityException || mentionsSasl(e)) {
             String who = user == null ? "an anonymous connection" : "user '" + user + "'";
-            return new NotAuthorizedException("the broker refused " + who + " while " + doing + ": " + message(e), where, e);
+            return new NotAuthorizedException("the broker refused " + who + " while " + doing + ": " + redact(message(e)), where, e);
         }
         SSLException ssl = find(e, SSLException.class);
         if (ssl != null) {
@@ -275,7 +275,7 @@ public final class JmsSupport {
                 || String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("timed out")) {
             return new BrokerUnavailableException("the broker did not answer in time while " + doing, where, e);
         }
-        return new BrokerUnavailableException("the broker failed while " + doing + ": " + message(e), where, e);
+        return new BrokerUnavailableException("the broker failed while " + doing + ": " + redact(message(e)), where, e);
     }
 
     private static boolean mentionsSasl(Throwable e) {
