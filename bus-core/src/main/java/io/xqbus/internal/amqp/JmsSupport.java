@@ -110,7 +110,7 @@ public final class JmsSupport {
         Location where = new Location(redact(shown), 0, 0, null);
         org.apache.qpid.jms.JmsConnectionFactory factory;
         try {
-            factory = new org.apache.qpid.jms.JmsConnectionFactory(uri);
+            factory = connectionFactory(uri);
             for (String target : nested(uri)) {
                 java.net.URI u = new java.net.URI(target);
                 String scheme = String.valueOf(u.getScheme()).toLowerCase(java.util.Locale.ROOT);
@@ -135,6 +135,21 @@ public final class JmsSupport {
                     : "the broker URI is not valid: " + redact(message(e)), where, null);
         }
         return factory;
+    }
+
+    /**
+     * qpid-jms's connection factory, with every Data section handed to the bus as bytes (see
+     * {@link DataSectionsAsBytes}), whatever its content-type says.
+     */
+    private static org.apache.qpid.jms.JmsConnectionFactory connectionFactory(String uri) {
+        return new org.apache.qpid.jms.JmsConnectionFactory(uri) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected org.apache.qpid.jms.provider.Provider createProvider(java.net.URI remoteURI) throws Exception {
+                return new DataSectionsAsBytes(super.createProvider(remoteURI));
+            }
+        };
     }
 
     /** qpid-jms's "Not all … options could be set … Unused parameters=[{a=1}]" as a sentence naming the options. */

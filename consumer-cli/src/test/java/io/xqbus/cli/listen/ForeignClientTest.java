@@ -100,6 +100,68 @@ class ForeignClientTest {
     }
 
     @Test
+    void invalidUtf8InATextualDataSectionIsRejectedAndDeadLetteredNotLost(URI broker, @TempDir Path dir) throws Exception {
+        // a Data section whose content-type is textual: qpid-jms makes it a TextMessage and decodes it itself
+        byte[] bad = ("<Event xmlns='http://www.gonicus.de/Events' id='bad-utf8'><PhoneStatus><CallerId>utf8-bad-\u00ff"
+                + "</CallerId><ReceiverId>1</ReceiverId><Status>busy</Status></PhoneStatus></Event>").getBytes(StandardCharsets.ISO_8859_1);
+        Path badFile = Files.write(dir.resolve("bad.xml"), bad);
+        Path good = Files.writeString(dir.resolve("good.xml"), "<Event xmlns='http://www.gonicus.de/Events'><PhoneStatus>"
+                + "<CallerId>utf8-good</CallerId><ReceiverId>1</ReceiverId><Status>busy</Status></PhoneStatus></Event>");
+        LinkedBlockingQueue<Match> got = new LinkedBlockingQueue<>();
+        List<String> rejected = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> connectionLost = new java.util.concurrent.CopyOnWriteArrayList<>();
+        io.xqbus.BusListener listener = new io.xqbus.BusListener() {
+            @Override
+            public void eventRejected(String messageId, io.xqbus.InvalidEventException reason) {
+                rejected.add(reason.getMessage());
+            }
+
+            @Override
+            public void connectionLost(Throwable cause) {
+                connectionLost.add(String.valueOf(cause));
+            }
+        };
+        try (XqBus bus = XqBus.connect(BusOptions.builder().broker(broker).listener(listener).build());
+             Subscription s = bus.subscribe(List.of(io.xqbus.Filter.compile("utf8", "declare namespace f='http://www.gonicus.de/Events'; "
+                     + "/f:Event/f:PhoneStatus[starts-with(f:CallerId, 'utf8-')]")), got::add,
+                     io.xqbus.SubscriptionOptions.builder().shared("utf8").build())) {
+            for (String contentType : new String[] {"text/xml", "text/plain", "application/xml"}) {
+                run(List.of("/usr/bin/python3", SCRIPTS.resolve("send_event.py").toString(), "--binary", "--no-properties",
+                        "--content-type", contentType, broker.toString(), "xqbus.events.PhoneStatus", badFile.toString()), 60);
+            }
+            run(List.of("/usr/bin/python3", SCRIPTS.resolve("send_event.py").toString(), "--binary", "--content-type", "text/xml",
+                    broker.toString(), "xqbus.events.PhoneStatus", good.toString()), 60);
+            Match m = got.poll(20, TimeUnit.SECONDS);
+            assertNotNull(m, "the good event after the bad ones did not arrive");
+            assertEquals("utf8-good", m.event().value("CallerId"));
+            assertEquals(3, s.rejected(), "every bad body is counted as rejected; listener saw " + rejected);
+            assertEquals(3, s.deadLettered(), "and dead-lettered");
+            assertEquals(3, rejected.size());
+            assertTrue(rejected.get(0).contains("UTF-8"), rejected.get(0));
+            assertEquals(List.of(), connectionLost, "a bad body is not a connection failure");
+        }
+        jakarta.jms.Connection c = new org.apache.qpid.jms.JmsConnectionFactory(broker).createConnection();
+        try {
+            c.start();
+            jakarta.jms.Session session = c.createSession(false, jakarta.jms.Session.AUTO_ACKNOWLEDGE);
+            var consumer = session.createConsumer(session.createQueue(io.xqbus.SubscriptionOptions.DEAD_LETTER_ADDRESS));
+            for (int i = 0; i < 3; i++) {
+                jakarta.jms.Message dead = consumer.receive(20_000);
+                assertNotNull(dead, "dead letter " + i + " missing");
+                String reason = dead.getStringProperty(io.xqbus.SubscriptionOptions.PROP_DL_REASON);
+                assertTrue(reason.contains("UTF-8"), reason);
+                assertTrue(dead instanceof jakarta.jms.BytesMessage, "the bytes are kept as they arrived: " + dead.getClass());
+                jakarta.jms.BytesMessage b = (jakarta.jms.BytesMessage) dead;
+                byte[] kept = new byte[(int) b.getBodyLength()];
+                b.readBytes(kept);
+                assertTrue(java.util.Arrays.equals(bad, kept), "the dead letter holds the original bytes");
+            }
+        } finally {
+            c.close();
+        }
+    }
+
+    @Test
     void aPythonReceiverGetsWhatSendeventPublishesAsPlainXml(URI broker) throws Exception {
         Process receiver = new ProcessBuilder("/usr/bin/python3", SCRIPTS.resolve("receive_events.py").toString(), "--topic",
                 broker.toString(), "xqbus.events.#", "1", "60").start();
