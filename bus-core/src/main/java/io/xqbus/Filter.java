@@ -23,6 +23,7 @@ import net.sf.saxon.s9api.XmlProcessingError;
 import io.xqbus.internal.filter.FilterAnalysis;
 import io.xqbus.internal.filter.FilterShape;
 import io.xqbus.internal.filter.Sandbox;
+import io.xqbus.internal.xml.NameAdmission;
 
 /**
  * A compiled XQuery filter (brief §4): an XQuery 3.1 main module evaluated once per event with the event's
@@ -153,6 +154,14 @@ public final class Filter {
                         new Location(sourceName, 0, 0, null), null);
             }
             declared.add(v.getLocalPart());
+        }
+        // the namespaces the query names are Saxon's already: events bringing them spend no admission budget
+        var namespaces = exec.getUnderlyingCompiledQuery().getMainModule().getNamespaceResolver();
+        for (var it = namespaces.iteratePrefixes(); it.hasNext(); ) {
+            var uri = namespaces.getURIForPrefix(it.next(), true);
+            if (uri != null) {
+                NameAdmission.admitNamespace(uri.toString());
+            }
         }
         return new Filter(name, query, exec, Set.copyOf(declared));
     }

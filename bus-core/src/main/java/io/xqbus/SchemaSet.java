@@ -10,10 +10,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
+import io.xqbus.internal.filter.Sandbox;
 import io.xqbus.internal.schema.CompiledSchemaSet;
 import io.xqbus.internal.schema.CompiledSchemaSet.SchemaFile;
 import io.xqbus.internal.schema.ElementInfo;
 import io.xqbus.internal.xml.EventParser;
+import io.xqbus.internal.xml.NameAdmission;
 import io.xqbus.internal.xml.SecureXml;
 
 /**
@@ -43,6 +45,9 @@ public final class SchemaSet {
     private SchemaSet(CompiledSchemaSet compiled, String description) {
         this.compiled = compiled;
         this.description = description;
+        // the names events of these types use always pass the name admission, however many junk names came before
+        var pool = Sandbox.processor().getUnderlyingConfiguration().getNamePool();
+        compiled.declaredNames().forEach((ns, names) -> NameAdmission.admitDeclared(pool, ns, names));
     }
 
     /**

@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 import javax.xml.XMLConstants;
@@ -48,11 +49,19 @@ public final class CompiledSchemaSet implements PayloadSchema {
     private final Schema schema;
     private final Map<String, ElementInfo> elements;   // key: {ns}local
     private final List<SchemaFile> files;
+    private final Map<String, Set<String>> declaredNames;   // target namespace -> element and attribute names
 
-    private CompiledSchemaSet(Schema schema, Map<String, ElementInfo> elements, List<SchemaFile> files) {
+    private CompiledSchemaSet(Schema schema, Map<String, ElementInfo> elements, List<SchemaFile> files,
+                              Map<String, Set<String>> declaredNames) {
         this.schema = schema;
         this.elements = elements;
         this.files = files;
+        this.declaredNames = declaredNames;
+    }
+
+    /** Every element and attribute name the schemas declare (at any depth), by target namespace. */
+    public Map<String, Set<String>> declaredNames() {
+        return declaredNames;
     }
 
     /** The global elements declared, in namespace and name order. */
@@ -154,6 +163,7 @@ public final class CompiledSchemaSet implements PayloadSchema {
         Map<String, List<SchemaFile>> byNamespace = new LinkedHashMap<>();
         Map<String, SchemaFile> byUri = new LinkedHashMap<>();
         Map<String, List<FieldInfo>> types = new LinkedHashMap<>();
+        Map<String, Set<String>> names = new LinkedHashMap<>();
         for (SchemaFile f : files) {
             byUri.put(f.uri().normalize().toString(), f);
             XsdScanner.Result scan;
@@ -164,6 +174,7 @@ public final class CompiledSchemaSet implements PayloadSchema {
                 continue;
             }
             byNamespace.computeIfAbsent(scan.targetNamespace(), k -> new ArrayList<>()).add(f);
+            names.computeIfAbsent(scan.targetNamespace(), k -> new java.util.TreeSet<>()).addAll(scan.names());
             scan.types().forEach((name, fields) -> types.put(key(scan.targetNamespace(), name), fields));
             for (ElementInfo e : scan.elements()) {
                 ElementInfo earlier = elements.putIfAbsent(key(e.namespace(), e.name()), e);
@@ -180,7 +191,7 @@ public final class CompiledSchemaSet implements PayloadSchema {
         elements.replaceAll((k, e) -> e.fields() != null ? e
                 : e.withFields(types.getOrDefault(key(e.namespace(), String.valueOf(e.typeName())), List.of())));
         if (files.isEmpty()) {
-            return new CompiledSchemaSet(emptySchema(), Map.of(), List.of());
+            return new CompiledSchemaSet(emptySchema(), Map.of(), List.of(), Map.of());
         }
 
         SchemaFactory factory = SchemaFactory.newDefaultInstance();
@@ -222,7 +233,8 @@ public final class CompiledSchemaSet implements PayloadSchema {
         if (!problems.isEmpty()) {
             throw new SchemaException(problems);
         }
-        return new CompiledSchemaSet(schema, elements, List.copyOf(files));
+        names.replaceAll((k, v) -> Set.copyOf(v));
+        return new CompiledSchemaSet(schema, elements, List.copyOf(files), Map.copyOf(names));
     }
 
     private static Schema emptySchema() {

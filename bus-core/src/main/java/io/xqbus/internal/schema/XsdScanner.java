@@ -25,7 +25,9 @@ final class XsdScanner {
 
     private static final String XS = "http://www.w3.org/2001/XMLSchema";
 
-    record Result(String targetNamespace, List<ElementInfo> elements, java.util.Map<String, List<FieldInfo>> types) {
+    /** names: every element and attribute name the file declares, at any depth (events may use them). */
+    record Result(String targetNamespace, List<ElementInfo> elements, java.util.Map<String, List<FieldInfo>> types,
+                  java.util.Set<String> names) {
     }
 
     /** Collects the fields of one content model: the elements and attributes declared directly in it. */
@@ -60,6 +62,7 @@ final class XsdScanner {
         List<ElementInfo> elements = new ArrayList<>();
         java.util.Map<String, List<FieldInfo>> types = new java.util.LinkedHashMap<>();
         String[] tns = {null};
+        java.util.Set<String> names = new java.util.HashSet<>();
         DefaultHandler h = new DefaultHandler() {
             Locator locator;
             int depth;
@@ -82,6 +85,9 @@ final class XsdScanner {
             @Override
             public void startElement(String uri, String local, String qName, Attributes atts) throws SAXException {
                 depth++;
+                if (XS.equals(uri) && ("element".equals(local) || "attribute".equals(local)) && atts.getValue("name") != null) {
+                    names.add(atts.getValue("name"));
+                }
                 if (depth == 1) {
                     if (!XS.equals(uri) || !"schema".equals(local)) {
                         throw new SAXParseException("not an XML Schema: the root element is " + qName + ", not xs:schema", locator);
@@ -179,6 +185,6 @@ final class XsdScanner {
         } catch (SAXException | IOException e) {
             throw new SchemaException(String.valueOf(e.getMessage()), new Location(file.displayName(), 0, 0, null));
         }
-        return new Result(tns[0], elements, types);
+        return new Result(tns[0], elements, types, java.util.Set.copyOf(names));
     }
 }
