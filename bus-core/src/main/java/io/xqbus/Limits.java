@@ -12,8 +12,11 @@ package io.xqbus;
  * @param filterTime      how long one filter may run on one event (for filters that can run long)
  * @param maxResultItems  the most items a filter result may have
  * @param maxOverruns     overruns after which a filter is quarantined (no longer evaluated)
- * @param maxDistinctNames the distinct element and attribute names a process takes in from events; beyond,
- *                         an event bringing a name not met before is refused (names already met still pass)
+ * @param maxDistinctNames the element and attribute names and namespace URIs a process takes in from events,
+ *                         in units of one per name or URI plus one per 64 characters; beyond, an event
+ *                         bringing a name not met before is refused (names already met, and those the
+ *                         schemas, filters and envelope use, still pass; one event may bring at most
+ *                         1,000 units and 16 URIs: see io.xqbus.internal.xml.NameAdmission)
  * @since 0.1
  */
 public record Limits(int maxEventBytes, int maxDepth, int maxValueChars, java.time.Duration filterTime, int maxResultItems,
