@@ -17,10 +17,11 @@ public final class BenchMain {
             case "send-stream" -> SendStreamBench.main(rest);
             case "filters" -> FilterThroughputBench.main(rest);
             case "memory" -> FilterMemoryBench.main(rest);
+            case "name-flood" -> NameFloodBench.main(rest);
             case "e2e" -> EndToEndBench.main(rest);
             case "jmh" -> org.openjdk.jmh.Main.main(rest);
             default -> {
-                System.err.println("usage: xqbus-bench send-stream [EVENTS] [ROUNDS] [WARMUP] | filters [EVENTS] | memory [FILTERS] | e2e [EVENTS] [ROUNDS] | jmh [JMH OPTIONS]");
+                System.err.println("usage: xqbus-bench send-stream [EVENTS] [ROUNDS] [WARMUP] | filters [EVENTS] | memory [FILTERS] | name-flood [EVENTS] | e2e [EVENTS] [ROUNDS] | jmh [JMH OPTIONS]");
                 System.exit(name.equals("help") ? 0 : 2);
             }
         }
