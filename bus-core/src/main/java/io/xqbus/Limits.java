@@ -35,10 +35,12 @@ public record Limits(int maxEventBytes, int maxDepth, int maxValueChars, java.ti
     /** 3 overruns. */
     public static final int DEFAULT_MAX_OVERRUNS = 3;
     /**
-     * 750,000 names: Saxon's name pool holds 1,048,575 per process and every name an event tree or a filter
-     * uses stays in it, so a quarter is left for filters and schemas compiled later.
+     * 200,000 units: Saxon's name pool holds 1,048,575 names per process and every name an event tree or a filter
+     * uses stays in it, with about 300 bytes of heap each; a producer spending the whole budget costs a consumer
+     * about 60 MB of heap for the life of the process (measured: {@code bin/xqbus-bench name-flood}). The
+     * schemas' own names are not counted: real events rarely spend any of it.
      */
-    public static final int DEFAULT_MAX_DISTINCT_NAMES = 750_000;
+    public static final int DEFAULT_MAX_DISTINCT_NAMES = 200_000;
     /** The most {@link #maxDistinctNames} may be: below the name pool's size, with room for filters. */
     public static final int MAX_DISTINCT_NAMES = 1_000_000;
     /** The defaults. */
