@@ -59,6 +59,12 @@ public final class EmbeddedBroker implements AutoCloseable {
     public static final String DEFAULT_PREFIX = "xqbus.events";
     /** Where consumers put what they could not process (brief §8). */
     public static final String DEAD_LETTER_ADDRESS = "xqbus.dead-letter";
+    /**
+     * How often the broker delivers an event that a consumer rolls back before it moves the event to
+     * {@link #DEAD_LETTER_ADDRESS} itself: above a consumer group's in-process attempts (brief §8), so it
+     * only acts for a member that cannot dead-letter (no right to publish there) or that crashes each time.
+     */
+    public static final int MAX_DELIVERY_ATTEMPTS = 20;
 
     private final int requestedPort;
     private final Path dataDirectory;
@@ -358,7 +364,7 @@ public final class EmbeddedBroker implements AutoCloseable {
                 .setDeadLetterAddress(SimpleString.of(DEAD_LETTER_ADDRESS))
                 .setExpiryAddress(SimpleString.of("xqbus.expired"))
                 .setAutoCreateDeadLetterResources(false)
-                .setMaxDeliveryAttempts(20)
+                .setMaxDeliveryAttempts(MAX_DELIVERY_ATTEMPTS)
                 .setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE));
         // Every address under the prefix (and the bare prefix) is a topic, whoever creates it first.
         AddressSettings events = new AddressSettings()

@@ -122,4 +122,48 @@ class ReadmeRightsTest {
         assertEquals(0, deleted.code(), deleted.err());
         assertTrue(deleted.err().contains("deleted the consumer group billing"), deleted.err());
     }
+
+    /**
+     * #23 item 3: README's readers may consume but not publish to {@code xqbus.dead-letter}. A member whose
+     * handler keeps failing cannot dead-letter the event itself; it must not spin: the event is left to the
+     * broker, which moves it to {@code xqbus.dead-letter} after its delivery limit, and the member goes on.
+     */
+    @Test
+    void aMemberThatMayNotDeadLetterLeavesTheEventToTheBroker() throws Exception {
+        LinkedBlockingQueue<Match> good = new LinkedBlockingQueue<>();
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        long before = broker.messageCount(EmbeddedBroker.DEAD_LETTER_ADDRESS);
+        // reconnecting for ever, as the listenevents daemon does
+        try (XqBus alerts = XqBus.connect(BusOptions.builder().broker(broker.uri()).credentials("alerts", passwords.get("alerts"))
+                     .reconnect(true).build());
+             XqBus pbx = XqBus.connect(as("pbx"));
+             Subscription member = alerts.subscribe(phoneFilter("failing"), m -> {
+                 calls.incrementAndGet();
+                 if (m.event().value("CallerId").equals("poison")) {
+                     throw new IllegalStateException("the action failed");
+                 }
+                 good.add(m);
+             }, SubscriptionOptions.builder().durable("failing").maxAttempts(2)
+                     .backoff(java.time.Duration.ofMillis(1), java.time.Duration.ofMillis(1)).build())) {
+            pbx.publish(phone("poison"));
+            long deadline = System.currentTimeMillis() + DEADLINE_MS;
+            while (broker.messageCount(EmbeddedBroker.DEAD_LETTER_ADDRESS) == before && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(before + 1, broker.messageCount(EmbeddedBroker.DEAD_LETTER_ADDRESS),
+                    "the broker did not dead-letter the event; the handler ran " + calls.get() + " times");
+            int spent = calls.get();
+            assertEquals(2, spent, "the handler runs its attempts once, not again on each of the broker's redeliveries");
+            // the member goes on: the next event is handled, and the poison one is not seen again
+            pbx.publish(phone("after"));
+            Match next = good.poll(DEADLINE_MS, TimeUnit.MILLISECONDS);
+            assertNotNull(next, "the member stopped");
+            assertEquals("after", next.event().value("CallerId"));
+            assertEquals(spent + 1, calls.get());
+            assertEquals(0, member.deadLettered(), "the member could not dead-letter anything itself");
+        }
+        try (XqBus ops = XqBus.connect(as("ops"))) {
+            ops.unsubscribe("failing");
+        }
+    }
 }
