@@ -65,6 +65,18 @@ public final class Subscription implements AutoCloseable {
         }
     };
 
+    /**
+     * Events this member could not dead-letter for want of the right to publish to the dead-letter address:
+     * left to the broker, which dead-letters them after its delivery limit; their redeliveries are rolled
+     * back at once instead of running the handlers again (#23 item 3).
+     */
+    private final Map<String, Boolean> leftToBroker = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > 10_000;
+        }
+    };
+
     private final Map<String, AtomicLong> matched = new LinkedHashMap<>();
     private final java.util.concurrent.ThreadPoolExecutor pool;
     private volatile Thread deliveryThread;
@@ -265,6 +277,11 @@ public final class Subscription implements AutoCloseable {
         received.incrementAndGet();
         bus.counters().received.increment();
         boolean atLeastOnce = options.atLeastOnce();
+        if (atLeastOnce && !leftToBroker.isEmpty() && leftToBroker.containsKey(messageId(message))) {
+            LOG.debug("event {} is left to the broker's dead-letter handling: rolled back again", messageId(message));
+            rollback();
+            return;
+        }
         Event event;
         try {
             event = toEvent(message);
@@ -445,6 +462,17 @@ public final class Subscription implements AutoCloseable {
                 // listeners must not throw
             }
             return true;
+        } catch (jakarta.jms.JMSSecurityException e) {
+            // no right to publish there (README's readers): do not run the handlers again on every redelivery;
+            // the broker moves the event to its dead-letter address once its delivery limit is reached
+            leftToBroker.put(messageId(original), Boolean.TRUE);
+            String user = bus.options().user();
+            LOG.error("cannot dead-letter event {}: {} may not publish to {} ({}); the event is left to the broker, which "
+                            + "dead-letters it after its delivery limit (grant publish on {} to dead-letter with the reason)",
+                    eventId, user == null ? "an anonymous connection" : "user '" + user + "'", SubscriptionOptions.DEAD_LETTER_ADDRESS,
+                    e.getMessage(), SubscriptionOptions.DEAD_LETTER_ADDRESS);
+            rollback();
+            return false;
         } catch (JMSException e) {
             LOG.error("cannot dead-letter event {}: {}; it stays unacknowledged and will be redelivered", eventId, e.getMessage());
             rollback();

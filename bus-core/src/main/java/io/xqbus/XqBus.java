@@ -663,9 +663,13 @@ public final class XqBus implements AutoCloseable {
     }
 
     /**
-     * Deletes a durable consumer group and the events it holds. Stopping members never does this.
+     * Deletes a durable consumer group and the events it holds. Stopping members never does this. It is a
+     * right of its own on the broker (Artemis {@code deleteDurableQueue} on the group's address), not implied
+     * by the right to consume.
      *
-     * @throws BrokerUnavailableException when the broker refuses, for example while a member is still attached
+     * @throws NotAuthorizedException when the broker kept the group: the user may not delete it, or a member
+     *                                is still attached (the message names the user and the group)
+     * @throws BrokerUnavailableException when the broker cannot be reached or has no such group
      */
     public void unsubscribe(String group) throws XqBusException {
         checkOpen();
@@ -682,6 +686,18 @@ public final class XqBus implements AutoCloseable {
         try {
             session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
             session.unsubscribe(group);
+            // Artemis closes the link as if it had deleted the group when it refuses (the right is missing, or a
+            // member is attached), so look again: a group still there was kept
+            try {
+                session.unsubscribe(group);
+            } catch (jakarta.jms.InvalidDestinationException gone) {
+                return;
+            }
+            String who = options.user() == null ? "an anonymous connection" : "user '" + options.user() + "'";
+            throw new NotAuthorizedException("the broker kept the consumer group " + group + ": " + who
+                    + " may not delete it (it needs the right to delete consumer groups: delete-group in xqbus-broker's users file,"
+                    + " Artemis deleteDurableQueue), or a member of the group is still running",
+                    new Location(JmsSupport.redact(options.broker()), 0, 0, null), null);
         } catch (JMSException e) {
             throw JmsSupport.map(e, "deleting the consumer group " + group, options.broker(), options.user());
         } finally {

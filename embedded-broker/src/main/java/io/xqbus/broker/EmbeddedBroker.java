@@ -59,6 +59,12 @@ public final class EmbeddedBroker implements AutoCloseable {
     public static final String DEFAULT_PREFIX = "xqbus.events";
     /** Where consumers put what they could not process (brief §8). */
     public static final String DEAD_LETTER_ADDRESS = "xqbus.dead-letter";
+    /**
+     * How often the broker delivers an event that a consumer rolls back before it moves the event to
+     * {@link #DEAD_LETTER_ADDRESS} itself: above a consumer group's in-process attempts (brief §8), so it
+     * only acts for a member that cannot dead-letter (no right to publish there) or that crashes each time.
+     */
+    public static final int MAX_DELIVERY_ATTEMPTS = 20;
 
     private final int requestedPort;
     private final Path dataDirectory;
@@ -104,8 +110,16 @@ public final class EmbeddedBroker implements AutoCloseable {
     public enum Permission {
         /** Send events (and create the address on first use). */
         PUBLISH,
-        /** Subscribe and receive (create, delete and read subscription queues, durable or not). */
-        CONSUME
+        /**
+         * Subscribe and receive: create and read subscription queues, durable or not, and delete the
+         * non-durable ones a consumer leaves. Deleting a durable consumer group is {@link #DELETE_GROUP}.
+         */
+        CONSUME,
+        /**
+         * Delete a durable consumer group and the events it holds ({@code listenevents --unsubscribe}; Artemis
+         * {@code deleteDurableQueue}). Not implied by {@link #CONSUME}, so one team cannot delete another's group.
+         */
+        DELETE_GROUP
     }
 
     private record User(String password, Set<String> roles) {
@@ -292,9 +306,10 @@ public final class EmbeddedBroker implements AutoCloseable {
             roles.forEach((role, perms) -> {
                 boolean pub = perms.contains(Permission.PUBLISH);
                 boolean con = perms.contains(Permission.CONSUME);
+                boolean delete = perms.contains(Permission.DELETE_GROUP);
                 // name, send, consume, createDurableQueue, deleteDurableQueue, createNonDurableQueue,
                 // deleteNonDurableQueue, manage, browse, createAddress, deleteAddress
-                set.add(new Role(role, pub, con, con, con, con, con, false, con, pub || con, false));
+                set.add(new Role(role, pub, con, con, delete, con, con, false, con, pub || con, false));
             });
             c.putSecurityRoles(match, set);
         });
@@ -349,7 +364,7 @@ public final class EmbeddedBroker implements AutoCloseable {
                 .setDeadLetterAddress(SimpleString.of(DEAD_LETTER_ADDRESS))
                 .setExpiryAddress(SimpleString.of("xqbus.expired"))
                 .setAutoCreateDeadLetterResources(false)
-                .setMaxDeliveryAttempts(20)
+                .setMaxDeliveryAttempts(MAX_DELIVERY_ATTEMPTS)
                 .setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE));
         // Every address under the prefix (and the bare prefix) is a topic, whoever creates it first.
         AddressSettings events = new AddressSettings()
@@ -481,9 +496,10 @@ public final class EmbeddedBroker implements AutoCloseable {
          * <pre>
          * # user.NAME = PASSWORD, ROLE[, ROLE…]
          * user.alice = s3cret, producers
-         * # permit.ROLE = (publish|consume|publish+consume) ADDRESS-MATCH[; …]
+         * # permit.ROLE = PERMISSION[+PERMISSION…] ADDRESS-MATCH[; …]   (publish, consume, delete-group)
          * permit.producers = publish xqbus.events.#
          * permit.readers = consume xqbus.events.#; consume xqbus.dead-letter
+         * permit.operators = consume+delete-group xqbus.events.#
          * </pre>
          *
          * @throws IllegalArgumentException naming the file and line of a mistake
@@ -518,14 +534,17 @@ public final class EmbeddedBroker implements AutoCloseable {
                     for (String grant : value.split("\\s*;\\s*")) {
                         String[] g = grant.strip().split("\\s+");
                         if (g.length != 2) {
-                            throw new IllegalArgumentException(where + "write 'publish|consume|publish+consume ADDRESS-MATCH', not '" + grant + "'");
+                            throw new IllegalArgumentException(where + "write 'PERMISSION[+PERMISSION…] ADDRESS-MATCH' (publish, consume, delete-group), not '"
+                                    + grant + "'");
                         }
                         List<Permission> granted = new java.util.ArrayList<>();
                         for (String p : g[0].split("\\+")) {
                             switch (p) {
                                 case "publish" -> granted.add(Permission.PUBLISH);
                                 case "consume" -> granted.add(Permission.CONSUME);
-                                default -> throw new IllegalArgumentException(where + "unknown permission '" + p + "' (publish, consume)");
+                                case "delete-group" -> granted.add(Permission.DELETE_GROUP);
+                                default -> throw new IllegalArgumentException(where + "unknown permission '" + p
+                                        + "' (publish, consume, delete-group)");
                             }
                         }
                         permit(g[1], role, granted.toArray(new Permission[0]));
