@@ -124,6 +124,17 @@ public final class Filter {
     private static Filter compile(String name, String query, String sourceName) throws FilterCompileException {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(query, "query");
+        try {
+            return compileChecked(name, query, sourceName);
+        } catch (StackOverflowError e) {
+            // Saxon's parser and optimiser recurse once per nesting level: a query nested thousands deep
+            // (20,000 parentheses) exhausts the stack. That is the query's fault, reported as such.
+            throw new FilterCompileException(name, null, "the query is nested too deeply to compile",
+                    new Location(sourceName, 0, 0, null), null);
+        }
+    }
+
+    private static Filter compileChecked(String name, String query, String sourceName) throws FilterCompileException {
         XQueryCompiler compiler = Sandbox.processor().newXQueryCompiler();
         List<XmlProcessingError> errors = new ArrayList<>();
         compiler.setErrorList(errors);

@@ -68,6 +68,7 @@ public final class FilterSet implements AutoCloseable {
         if (filters.isEmpty()) {
             throw new IllegalArgumentException("a filter set needs at least one filter");
         }
+        requireDistinctNames(filters);
         this.filters = List.copyOf(filters);
         this.limits = Objects.requireNonNull(limits, "limits");
         this.listener = Objects.requireNonNull(listener, "listener");
@@ -76,6 +77,23 @@ public final class FilterSet implements AutoCloseable {
         this.overrunsPerFilter = new int[filters.size()];
         this.quarantined = new boolean[filters.size()];
         this.guard = new FilterGuard(filters.get(0).name());
+    }
+
+    /**
+     * Refuses two filters of one name: matches, handlers and counters are keyed by it, so the second would
+     * take the first one's events and merge its counts.
+     *
+     * @throws IllegalArgumentException naming the name and the positions of the two filters
+     */
+    static void requireDistinctNames(List<Filter> filters) {
+        java.util.Map<String, Integer> seen = new java.util.HashMap<>();
+        for (int i = 0; i < filters.size(); i++) {
+            Integer first = seen.putIfAbsent(filters.get(i).name(), i);
+            if (first != null) {
+                throw new IllegalArgumentException("two filters are named '" + filters.get(i).name() + "' (filters " + (first + 1)
+                        + " and " + (i + 1) + " of " + filters.size() + "): give each filter of a subscription its own name");
+            }
+        }
     }
 
     /** A filter set with the default limits. */

@@ -28,6 +28,8 @@ final class Handlers {
 
     static Handlers of(Object target) throws FilterCompileException {
         List<Handler> found = new ArrayList<>();
+        Map<String, Method> byFilterName = new HashMap<>();
+        java.util.Set<String> overridden = new java.util.HashSet<>();
         int order = 0;
         for (Class<?> c = target.getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
             for (Method m : c.getDeclaredMethods()) {
@@ -35,7 +37,17 @@ final class Handlers {
                 if (on == null) {
                     continue;
                 }
+                String signature = m.getName() + java.util.Arrays.toString(m.getParameterTypes());
+                if (!java.lang.reflect.Modifier.isPrivate(m.getModifiers()) && !overridden.add(signature)) {
+                    continue;   // a subclass's @OnEvent override of it is registered: invoking this would run the override again
+                }
                 String name = on.name().isEmpty() ? m.getName() : on.name();
+                Method other = byFilterName.putIfAbsent(name, m);
+                if (other != null) {
+                    // matches are dispatched by filter name: the second would take the first one's events and counters
+                    throw new IllegalArgumentException("two @OnEvent handlers are named '" + name + "': " + where(other) + " and "
+                            + where(m) + "; give one of them @OnEvent(name = …)");
+                }
                 JaxbBinding<?> binding = on.type() == void.class ? null : JaxbBinding.of(on.type());
                 check(m, on.type());
                 String query = on.query();

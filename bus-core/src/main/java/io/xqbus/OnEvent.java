@@ -42,6 +42,9 @@ public @interface OnEvent {
     /** Among handlers matching the same event, higher runs first. */
     int priority() default 0;
 
-    /** The filter's name in logs and counters (default: the method's name). */
+    /**
+     * The filter's name in logs and counters (default: the method's name). Names are unique within an
+     * object: {@code register} refuses two handlers of one name (overloads included), naming both methods.
+     */
     String name() default "";
 }

@@ -597,6 +597,7 @@ public final class XqBus implements AutoCloseable {
         if (filters.isEmpty()) {
             throw new IllegalArgumentException("a subscription needs at least one filter");
         }
+        FilterSet.requireDistinctNames(filters);   // before anything reaches the broker
         Objects.requireNonNull(handler, "handler");
         // brief §3: where every filter names its types (and no group holds events), attach to those types'
         // addresses plus the bare prefix, so the broker does the coarse routing; else to PREFIX.#

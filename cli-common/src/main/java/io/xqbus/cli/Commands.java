@@ -22,7 +22,18 @@ public final class Commands {
         cl.setErr(err);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         ErrorReporter reporter = new ErrorReporter(name);
-        cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> reporter.report(e, err, verbose.getAsBoolean()));
+        // picocli hands only Exceptions to the handler: an Error (a StackOverflowError deep in a library) would
+        // escape with its whole trace, and a daemon's shutdown hook would then end the JVM with 0. Every
+        // Throwable becomes an exit code and one line here.
+        cl.setExecutionStrategy(parseResult -> {
+            try {
+                return new CommandLine.RunLast().execute(parseResult);
+            } catch (Error e) {
+                throw new CommandLine.ExecutionException(parseResult.commandSpec().commandLine(), e.toString(), e);
+            }
+        });
+        cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> reporter.report(
+                e instanceof CommandLine.ExecutionException && e.getCause() instanceof Error error ? error : e, err, verbose.getAsBoolean()));
         cl.setParameterExceptionHandler((e, args) -> {
             err.println(name + ": " + e.getMessage());
             err.println("hint: " + name + " --help shows the options and examples");

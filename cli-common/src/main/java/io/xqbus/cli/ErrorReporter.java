@@ -82,6 +82,9 @@ public final class ErrorReporter {
         if (e instanceof CliError) {
             return e.getMessage();
         }
+        if (e instanceof Error) {
+            return "internal error: " + e;
+        }
         return e.toString();
     }
 

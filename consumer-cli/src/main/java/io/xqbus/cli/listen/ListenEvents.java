@@ -334,6 +334,10 @@ public final class ListenEvents implements Callable<Integer> {
         }
         int n = 0;
         for (String q : queries) {
+            if (actions.containsKey("query" + (n + 1))) {
+                throw new CliError(ExitCodes.USAGE, "two filters are named query" + (n + 1) + " (--query is named so)",
+                        "rename the filter of the configuration file");
+            }
             Filter f = Filter.compile("query" + (++n), q);
             filters.add(f);
             actions.put(f.name(), print);
