@@ -161,8 +161,8 @@ public final class EmbeddedBroker implements AutoCloseable {
     }
 
     /**
-     * Starts the broker and returns it once its acceptor is bound (a backup's acceptor binds only when it
-     * takes over). Calling it again after {@link #stop()} starts it again on the same port (and with the same
+     * Starts the broker and returns it once its acceptor is bound (for one of a replicated pair: once it
+     * started; it serves clients when it is active). Calling it again after {@link #stop()} starts it again on the same port (and with the same
      * data, when persistent).
      *
      * @throws StartException if the broker cannot start: the port is taken, the key store does not open, or
@@ -196,8 +196,10 @@ public final class EmbeddedBroker implements AutoCloseable {
                 s.setSecurityManager(new ActiveMQSecurityManagerImpl(security));
             }
             s.start();
-            var acceptor = s.getActiveMQServer().getRemotingService().getAcceptor("amqp");
-            if (haRole != HaRole.BACKUP && (acceptor == null || !acceptor.isStarted())) {
+            // one of a replicated pair activates on its own time (a backup only when it takes over): not checked
+            var remoting = haRole == null ? s.getActiveMQServer().getRemotingService() : null;
+            var acceptor = remoting == null ? null : remoting.getAcceptor("amqp");
+            if (haRole == null && (acceptor == null || !acceptor.isStarted())) {
                 s.stop();
                 throw portIsFree(port)
                         ? new StartException(StartException.Reason.OTHER, "the AMQP acceptor on 127.0.0.1:" + port + " did not start", null)
