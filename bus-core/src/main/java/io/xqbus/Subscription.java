@@ -464,8 +464,11 @@ public final class Subscription implements AutoCloseable {
             return true;
         } catch (jakarta.jms.JMSSecurityException e) {
             // no right to publish there (README's readers): do not run the handlers again on every redelivery;
-            // the broker moves the event to its dead-letter address once its delivery limit is reached
-            leftToBroker.put(messageId(original), Boolean.TRUE);
+            // the broker moves the event to its dead-letter address once its delivery limit is reached. Only
+            // where a rollback counts as a delivery (transactions; RabbitMQ's recover has no limit on classic queues)
+            if (transacted) {
+                leftToBroker.put(messageId(original), Boolean.TRUE);
+            }
             String user = bus.options().user();
             LOG.error("cannot dead-letter event {}: {} may not publish to {} ({}); the event is left to the broker, which "
                             + "dead-letters it after its delivery limit (grant publish on {} to dead-letter with the reason)",

@@ -5,7 +5,9 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * The {@code xqbus-broker} command: an {@link EmbeddedBroker} until Ctrl-C or SIGTERM.
- * It prints the URI it listens on as its first line on stdout, so scripts can wait for it.
+ * It prints the URI it listens on as its first line on stdout, so scripts can wait for it, and only once
+ * the acceptor is bound; otherwise it exits with one line saying why: 69 when the port is taken, 78 when
+ * the TLS key store or its password is wrong, 70 for anything else.
  */
 public final class BrokerMain {
 
@@ -43,11 +45,18 @@ public final class BrokerMain {
         }
         EmbeddedBroker broker = builder.build();
         try {
-            broker.start();
-        } catch (IllegalStateException e) {
+            broker.start();   // returns once the acceptor is bound: only then is the URI printed
+        } catch (EmbeddedBroker.StartException e) {
+            broker.close();
             System.err.println("xqbus-broker: " + e.getMessage());
-            System.err.println("hint: another broker may be running there; choose a port with --port (0 picks a free one)");
-            System.exit(69);
+            switch (e.reason()) {
+                case PORT_IN_USE -> {
+                    System.err.println("hint: another broker may be running there; choose a port with --port (0 picks a free one)");
+                    System.exit(69);
+                }
+                case KEY_STORE -> System.exit(78);
+                default -> System.exit(70);
+            }
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -131,19 +131,60 @@ public final class EmbeddedBroker implements AutoCloseable {
     }
 
     /**
-     * Starts the broker and returns it. Calling it again after {@link #stop()} starts it again on the same
-     * port (and with the same data, when persistent).
+     * Why a broker did not start: {@link StartException#reason()} tells a taken port from a bad key store, so
+     * a command can exit with the right code.
+     */
+    public static final class StartException extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        /** What stood in the way. */
+        public enum Reason {
+            /** Something else listens on the port. */
+            PORT_IN_USE,
+            /** The TLS key store cannot be read or opened with its password. */
+            KEY_STORE,
+            /** Anything else (the message says what). */
+            OTHER
+        }
+
+        private final Reason reason;
+
+        StartException(Reason reason, String message, Throwable cause) {
+            super(message, cause);
+            this.reason = reason;
+        }
+
+        /** What stood in the way. */
+        public Reason reason() {
+            return reason;
+        }
+    }
+
+    /**
+     * Starts the broker and returns it once its acceptor is bound (for one of a replicated pair: once it
+     * started; it serves clients when it is active). Calling it again after {@link #stop()} starts it again on the same port (and with the same
+     * data, when persistent).
      *
-     * @throws IllegalStateException if the broker cannot start, for example because the port is taken
+     * @throws StartException if the broker cannot start: the port is taken, the key store does not open, or
+     *                        the acceptor did not bind
      */
     public EmbeddedBroker start() {
         if (server != null) {
             return this;
         }
-        try {
-            if (port == 0) {
+        if (port == 0) {
+            try {
                 port = requestedPort != 0 ? requestedPort : freePort();
+            } catch (IOException e) {
+                throw new StartException(StartException.Reason.OTHER, "cannot find a free port on 127.0.0.1: " + e.getMessage(), e);
             }
+        }
+        // checked before Artemis tries, which would only log a stack trace and run on without an acceptor
+        checkKeyStore();
+        if (!portIsFree(port)) {
+            throw new StartException(StartException.Reason.PORT_IN_USE, "port " + port + " on 127.0.0.1 is already in use", null);
+        }
+        try {
             EmbeddedActiveMQ s = new EmbeddedActiveMQ();
             s.setConfiguration(configuration());
             if (!users.isEmpty()) {
@@ -155,10 +196,63 @@ public final class EmbeddedBroker implements AutoCloseable {
                 s.setSecurityManager(new ActiveMQSecurityManagerImpl(security));
             }
             s.start();
+            // one of a replicated pair activates on its own time (a backup only when it takes over): not checked
+            var remoting = haRole == null ? s.getActiveMQServer().getRemotingService() : null;
+            var acceptor = remoting == null ? null : remoting.getAcceptor("amqp");
+            if (haRole == null && (acceptor == null || !acceptor.isStarted())) {
+                s.stop();
+                throw portIsFree(port)
+                        ? new StartException(StartException.Reason.OTHER, "the AMQP acceptor on 127.0.0.1:" + port + " did not start", null)
+                        : new StartException(StartException.Reason.PORT_IN_USE, "port " + port + " on 127.0.0.1 is already in use", null);
+            }
             server = s;
             return this;
+        } catch (StartException e) {
+            throw e;
         } catch (Exception e) {
-            throw new IllegalStateException("the embedded broker could not start on 127.0.0.1:" + port + ": " + e, e);
+            throw new StartException(StartException.Reason.OTHER, "the embedded broker could not start on 127.0.0.1:" + port + ": " + e, e);
+        }
+    }
+
+    /** Opens the key store with its password, as the acceptor will, so that a mistake is one clear line. */
+    private void checkKeyStore() {
+        if (keyStore == null) {
+            return;
+        }
+        if (!Files.isReadable(keyStore)) {
+            throw new StartException(StartException.Reason.KEY_STORE, keyStore + ": cannot read the TLS key store (no such file, or not readable)", null);
+        }
+        try {
+            java.security.KeyStore keys = java.security.KeyStore.getInstance(keyStore.toString().endsWith(".jks") ? "JKS" : "PKCS12");
+            try (var in = Files.newInputStream(keyStore)) {
+                keys.load(in, keyStorePassword.toCharArray());
+            }
+            boolean hasKey = false;
+            for (var aliases = keys.aliases(); aliases.hasMoreElements(); ) {
+                hasKey |= keys.isKeyEntry(aliases.nextElement());
+            }
+            if (!hasKey) {
+                throw new StartException(StartException.Reason.KEY_STORE, keyStore + ": the TLS key store holds no private key", null);
+            }
+        } catch (IOException e) {
+            boolean password = e.getCause() instanceof java.security.UnrecoverableKeyException
+                    || String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("password");
+            throw new StartException(StartException.Reason.KEY_STORE, keyStore + (password
+                    ? ": the TLS key store does not open with the password given (wrong password?)"
+                    : ": cannot read the TLS key store (" + (keyStore.toString().endsWith(".jks") ? "JKS" : "PKCS12") + " expected)"), null);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new StartException(StartException.Reason.KEY_STORE, keyStore + ": cannot use the TLS key store: " + e.getMessage(), null);
+        }
+    }
+
+    /** Whether nothing listens on the port on 127.0.0.1 (bound the way the acceptor binds, with address reuse). */
+    private static boolean portIsFree(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 
