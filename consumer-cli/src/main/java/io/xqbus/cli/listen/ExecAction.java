@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.xqbus.Event;
 import io.xqbus.Match;
+import io.xqbus.internal.Printable;
 
 /**
  * Runs {@code sh -c COMMAND} per match (brief §7): the event document on stdin, the envelope fields in
@@ -99,14 +100,14 @@ final class ExecAction implements Action {
             ByteArrayOutputStream line = new ByteArrayOutputStream();
             for (int b = in.read(); b >= 0; b = in.read()) {
                 if (b == '\n') {
-                    System.err.println("exec: " + line.toString(StandardCharsets.UTF_8));
+                    System.err.println("exec: " + Printable.of(line.toString(StandardCharsets.UTF_8)));
                     line.reset();
                 } else {
                     line.write(b);
                 }
             }
             if (line.size() > 0) {
-                System.err.println("exec: " + line.toString(StandardCharsets.UTF_8));
+                System.err.println("exec: " + Printable.of(line.toString(StandardCharsets.UTF_8)));
             }
         } catch (IOException ignored) {
             // the process went away
