@@ -84,4 +84,56 @@ class ListenEventsHolesTest {
         assertEquals("listenevents: <query query1>: the query is nested too deeply to compile", lines[0]);
         assertFalse(r.err.toString().contains("StackOverflowError"));
     }
+
+    /** Sends a body as a foreign producer would: straight over JMS, not through the bus's publish. */
+    static void sendForeign(String address, String body) throws Exception {
+        jakarta.jms.Connection c = new org.apache.qpid.jms.JmsConnectionFactory(broker).createConnection();
+        try {
+            jakarta.jms.Session session = c.createSession(false, jakarta.jms.Session.AUTO_ACKNOWLEDGE);
+            session.createProducer(session.createTopic(address)).send(session.createTextMessage(body));
+        } finally {
+            c.close();
+        }
+    }
+
+    static final String ESCAPES = "<?xml version='1.1'?><Event xmlns='http://www.gonicus.de/Events' id='esc-&#x9B;1'><PhoneStatus>"
+            + "<CallerId>escapes</CallerId><ReceiverId>1</ReceiverId><Status>&#x1B;[2J&#x1B;]0;owned&#x7;&#x85;&#x9B;31m</Status>"
+            + "</PhoneStatus></Event>";
+
+    static void assertNoControls(String text) {
+        for (char c : text.toCharArray()) {
+            assertFalse(c < 0x20 && c != '\n' || c >= 0x7f && c <= 0x9f, "a raw control character U+" + Integer.toHexString(c) + " in: " + text);
+        }
+    }
+
+    @Test
+    void xmlOutputEscapesControlCharactersOfAnXml11Event(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("append.log");
+        Path config = Files.writeString(dir.resolve("esc.conf"), "[filter esc]\nquery = " + F
+                + "/f:Event/f:PhoneStatus[f:CallerId = 'escapes']\naction = append " + log + "\n\n[filter print]\nquery = " + F
+                + "/f:Event/f:PhoneStatus[f:CallerId = 'escapes']/f:Status/string()\n");
+        ListenEventsTest.Running r = new ListenEventsTest.Running("--broker", broker, "--count", "2", "--timeout", "30s",
+                "--config", config.toString()).awaitListening();
+        sendForeign("xqbus.events.PhoneStatus", ESCAPES);
+        assertEquals(0, r.exitCode(), r.err.toString());
+        String out = r.out.toString();
+        assertNoControls(out);
+        assertEquals("&#27;[2J&#27;]0;owned&#7;&#133;&#155;31m\n", out, "an atomic result, escaped as character references");
+        String appended = Files.readString(log);
+        assertNoControls(appended);
+        // a node result is serialised by Saxon, which writes the references in hex
+        assertTrue(appended.contains("<Status>&#x1b;[2J&#x1b;]0;owned&#x7;&#x85;&#x9b;31m</Status>"), appended);
+    }
+
+    @Test
+    void ndjsonOutputEscapesControlsToo() throws Exception {
+        ListenEventsTest.Running r = new ListenEventsTest.Running("--broker", broker, "--count", "1", "--timeout", "30s", "--format", "ndjson",
+                "--query", F + "/f:Event/f:PhoneStatus[f:CallerId = 'escapes']/f:Status/string()").awaitListening();
+        sendForeign("xqbus.events.PhoneStatus", ESCAPES);
+        assertEquals(0, r.exitCode(), r.err.toString());
+        assertNoControls(r.out.toString());
+        assertTrue(r.out.toString().startsWith("{\"id\":\"esc-\\u009b1\""), "envelope fields in JSON escapes: " + r.out);
+        assertTrue(r.out.toString().contains("\"result\":\"&#27;[2J&#27;]0;owned&#7;&#133;&#155;31m\""),
+                "the result as in xml output: " + r.out);
+    }
 }
