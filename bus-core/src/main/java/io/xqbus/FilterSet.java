@@ -20,6 +20,7 @@ import net.sf.saxon.s9api.XdmValue;
 import net.sf.saxon.trans.UncheckedXPathException;
 import net.sf.saxon.trans.XPathException;
 
+import io.xqbus.internal.Printable;
 import io.xqbus.internal.filter.EffectiveBoolean;
 import io.xqbus.internal.filter.FilterGuard;
 import io.xqbus.internal.filter.FilterIndex;
@@ -276,7 +277,7 @@ public final class FilterSet implements AutoCloseable {
     private void failed(Filter filter, Event event, String code, String message) {
         filterErrors.incrementAndGet();
         sharedErrors.increment();
-        LOG.warn("filter {} failed on event {}: {} {}", filter.name(), event.id(), code, message);
+        LOG.warn("filter {} failed on event {}: {} {}", Printable.of(filter.name()), Printable.of(event.id()), code, Printable.of(message));
         try {
             listener.filterFailed(filter.name(), event.id(), code, message);
         } catch (RuntimeException ignored) {

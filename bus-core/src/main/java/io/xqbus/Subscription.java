@@ -19,6 +19,7 @@ import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import jakarta.jms.Topic;
 
+import io.xqbus.internal.Printable;
 import io.xqbus.internal.xml.EventParser;
 import io.xqbus.internal.xml.SecureXml;
 
@@ -289,7 +290,7 @@ public final class Subscription implements AutoCloseable {
             rejected.incrementAndGet();
             bus.counters().rejected.increment();
             String id = messageId(message);
-            LOG.warn("rejected a message that is not an acceptable event: {}", e.getMessage());
+            LOG.warn("rejected a message that is not an acceptable event: {}", Printable.of(e.getMessage()));
             try {
                 bus.options().listener().eventRejected(id, e);
             } catch (RuntimeException ignored) {
@@ -302,7 +303,7 @@ public final class Subscription implements AutoCloseable {
         }
         if (recentIds != null && recentIds.put(event.id(), Boolean.TRUE) != null) {
             duplicates.incrementAndGet();
-            LOG.info("dropped duplicate event {} (producer {}, seq {})", event.id(), event.producer(), event.seq());
+            LOG.info("dropped duplicate event {} (producer {}, seq {})", Printable.of(event.id()), Printable.of(event.producer()), event.seq());
             try {
                 bus.options().listener().duplicateSuppressed(event.id(), event.producer(), event.seq());
             } catch (RuntimeException ignored) {
@@ -317,7 +318,8 @@ public final class Subscription implements AutoCloseable {
             Long last = lastSeq.put(event.producer(), Math.max(event.seq(), lastSeq.getOrDefault(event.producer(), 0L)));
             if (last != null && event.seq() > last + 1) {
                 gaps.incrementAndGet();
-                LOG.warn("gap in the events of producer {} ({}): expected seq {}, got {}", event.producer(), event.source(), last + 1, event.seq());
+                LOG.warn("gap in the events of producer {} ({}): expected seq {}, got {}", Printable.of(event.producer()), Printable.of(event.source()),
+                        last + 1, event.seq());
                 try {
                     bus.options().listener().gapDetected(event.producer(), event.source(), last + 1, event.seq());
                 } catch (RuntimeException ignored) {
@@ -347,7 +349,7 @@ public final class Subscription implements AutoCloseable {
                 return true;
             });
         } catch (Exception e) {
-            LOG.error("evaluating event {} failed: {}", event.id(), e.toString());
+            LOG.error("evaluating event {} failed: {}", Printable.of(event.id()), Printable.of(e));
             completed = false;
         }
         if (!completed && atLeastOnce) {
@@ -366,7 +368,7 @@ public final class Subscription implements AutoCloseable {
         } catch (Exception | LinkageError e) {
             handlerErrors.incrementAndGet();
             bus.counters().handlerErrors.increment();
-            LOG.warn("handler failed on event {} (filter {}): {}", m.event().id(), m.filter(), e.toString());
+            LOG.warn("handler failed on event {} (filter {}): {}", Printable.of(m.event().id()), Printable.of(m.filter()), Printable.of(e));
             try {
                 bus.options().listener().handlerFailed(m.filter(), m.event().id(), e);
             } catch (RuntimeException ignored) {
@@ -455,7 +457,8 @@ public final class Subscription implements AutoCloseable {
             deadLetters.send(copy);
             deadLettered.incrementAndGet();
             bus.counters().deadLettered.increment();
-            LOG.warn("dead-lettered event {}{}: {}", eventId, filter == null ? "" : " (filter " + filter + ")", reason);
+            LOG.warn("dead-lettered event {}{}: {}", Printable.of(eventId), filter == null ? "" : " (filter " + Printable.of(filter) + ")",
+                    Printable.of(reason));
             try {
                 bus.options().listener().deadLettered(eventId, filter, reason);
             } catch (RuntimeException ignored) {
@@ -477,7 +480,8 @@ public final class Subscription implements AutoCloseable {
             rollback();
             return false;
         } catch (JMSException e) {
-            LOG.error("cannot dead-letter event {}: {}; it stays unacknowledged and will be redelivered", eventId, e.getMessage());
+            LOG.error("cannot dead-letter event {}: {}; it stays unacknowledged and will be redelivered", Printable.of(eventId),
+                    Printable.of(e.getMessage()));
             rollback();
             return false;
         }

@@ -11,6 +11,7 @@ import io.xqbus.NotAuthorizedException;
 import io.xqbus.SchemaException;
 import io.xqbus.UnknownEventTypeException;
 import io.xqbus.XqBusException;
+import io.xqbus.internal.Printable;
 
 /**
  * Turns any failure into the exit code of brief §7 and a message a person can act on: one line naming the
@@ -53,10 +54,11 @@ public final class ErrorReporter {
     /** Prints the message (and the trace when verbose) and returns the exit code. */
     public int report(Throwable e, PrintWriter err, boolean verbose) {
         int code = exitCode(e);
-        err.println(command + ": " + message(e));
+        // a message may quote an event (an id, a value): one line each, control characters escaped
+        err.println(command + ": " + Printable.of(message(e)));
         if (e instanceof SchemaException s && s.problems().size() > 1) {
             for (var p : s.problems().subList(1, s.problems().size())) {
-                err.println(command + ": " + p);
+                err.println(command + ": " + Printable.of(p));
             }
         }
         String hint = hint(e);

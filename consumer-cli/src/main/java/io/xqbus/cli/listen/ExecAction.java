@@ -11,13 +11,15 @@ import java.util.concurrent.TimeUnit;
 
 import io.xqbus.Event;
 import io.xqbus.Match;
+import io.xqbus.internal.Printable;
 
 /**
  * Runs {@code sh -c COMMAND} per match (brief §7): the event document on stdin, the envelope fields in
  * environment variables ({@code XQBUS_ID}, {@code XQBUS_TYPE}, {@code XQBUS_NS}, {@code XQBUS_SOURCE},
  * {@code XQBUS_PRODUCER}, {@code XQBUS_SEQ}, {@code XQBUS_TIME}, {@code XQBUS_ADDRESS}, {@code XQBUS_FILTER})
  * — never substituted into the command text. A non-zero exit, or running longer than the time limit (the
- * process is then killed), fails the action. Its stdout and stderr go to the daemon's stderr.
+ * process and its descendants are then killed, whether or not it read its stdin), fails the action. Its
+ * stdout and stderr go to the daemon's stderr.
  */
 final class ExecAction implements Action {
 
@@ -44,23 +46,45 @@ final class ExecAction implements Action {
         put(env, "XQBUS_ADDRESS", e.address());
         put(env, "XQBUS_FILTER", match.filter());
         pb.redirectErrorStream(true);
+        long deadline = System.nanoTime() + timeLimit.toNanos();
         Process p = pb.start();
         Thread output = new Thread(() -> copy(p.getInputStream()), "exec-output");
         output.setDaemon(true);
         output.start();
-        try (OutputStream stdin = p.getOutputStream()) {
-            stdin.write(e.xml().getBytes(StandardCharsets.UTF_8));
-        } catch (IOException ignored) {
-            // the command need not read its stdin
-        }
-        if (!p.waitFor(timeLimit.toMillis(), TimeUnit.MILLISECONDS)) {
-            p.destroyForcibly();
+        // stdin is fed on a thread of its own: a command that does not read it blocks a write larger than the
+        // pipe buffer (64 KiB) for as long as it runs, and the time limit must hold all the same
+        byte[] document = e.xml().getBytes(StandardCharsets.UTF_8);
+        Thread input = new Thread(() -> feed(p.getOutputStream(), document), "exec-input");
+        input.setDaemon(true);
+        input.start();
+        if (!p.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+            kill(p);
             throw new IllegalStateException("'" + command + "' ran longer than " + timeLimit + " and was killed");
         }
+        input.join(1000);   // the process is gone: its stdin is closed and the write ended
         output.join(1000);
         if (p.exitValue() != 0) {
             throw new IllegalStateException("'" + command + "' exited with " + p.exitValue());
         }
+    }
+
+    private static void feed(OutputStream stdin, byte[] document) {
+        try (stdin) {
+            stdin.write(document);
+        } catch (IOException ignored) {
+            // the command need not read its stdin (or it was killed)
+        }
+    }
+
+    /**
+     * Kills the command and everything it started (sh -c runs it as a child; it may start more). Through the
+     * process handles, which only signal: {@code Process.destroyForcibly} also closes the streams and waits
+     * for the output reader's lock, which a child still holding the pipe keeps for as long as it runs.
+     */
+    private static void kill(Process p) throws InterruptedException {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);   // while they are still its descendants
+        p.toHandle().destroyForcibly();
+        p.waitFor(5, TimeUnit.SECONDS);
     }
 
     private static void put(Map<String, String> env, String name, String value) {
@@ -76,14 +100,14 @@ final class ExecAction implements Action {
             ByteArrayOutputStream line = new ByteArrayOutputStream();
             for (int b = in.read(); b >= 0; b = in.read()) {
                 if (b == '\n') {
-                    System.err.println("exec: " + line.toString(StandardCharsets.UTF_8));
+                    System.err.println("exec: " + Printable.of(line.toString(StandardCharsets.UTF_8)));
                     line.reset();
                 } else {
                     line.write(b);
                 }
             }
             if (line.size() > 0) {
-                System.err.println("exec: " + line.toString(StandardCharsets.UTF_8));
+                System.err.println("exec: " + Printable.of(line.toString(StandardCharsets.UTF_8)));
             }
         } catch (IOException ignored) {
             // the process went away

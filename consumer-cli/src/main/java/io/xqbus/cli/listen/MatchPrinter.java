@@ -15,12 +15,14 @@ import net.sf.saxon.s9api.XdmNode;
 
 import io.xqbus.Event;
 import io.xqbus.Match;
+import io.xqbus.internal.Printable;
 
 /**
  * Prints matches as brief §7 says: {@code xml} puts each result on one line (whitespace-only text nodes
- * dropped, newlines inside text escaped as {@code &#10;}); {@code ndjson} writes one JSON object per match
- * with the envelope fields, the filter name and the result (a string, or an array of strings for several
- * items). Thread-safe.
+ * dropped, newlines and every other control character escaped as character references such as
+ * {@code &#10;}); {@code ndjson} writes one JSON object per match with the envelope fields, the filter name
+ * and the result (a string, or an array of strings for several items), control characters as
+ * {@code \u001b}. Thread-safe.
  */
 final class MatchPrinter {
 
@@ -76,7 +78,7 @@ final class MatchPrinter {
 
     private String oneLine(XdmItem item) {
         if (!(item instanceof XdmNode node)) {
-            return escapeNewlines(item.getStringValue());
+            return escapeControls(item.getStringValue());
         }
         try {
             DocumentBuilder builder = processor.newDocumentBuilder();
@@ -87,14 +89,35 @@ final class MatchPrinter {
             s.setOutputProperty(Serializer.Property.OMIT_XML_DECLARATION, "yes");
             s.setOutputProperty(Serializer.Property.INDENT, "no");
             s.serializeNode(stripped);
-            return escapeNewlines(w.toString());
+            return escapeControls(w.toString());
         } catch (SaxonApiException e) {
-            return escapeNewlines(node.toString());
+            return escapeControls(node.toString());
         }
     }
 
-    private static String escapeNewlines(String s) {
-        return s.replace("\r", "&#13;").replace("\n", "&#10;");
+    /**
+     * Every control character (C0 with newline and tab, DEL, C1, U+2028/U+2029) as a character reference: the
+     * result stays on one line, and an escape sequence an event carries (XML 1.1 allows {@code &#x1B;}) never
+     * reaches a terminal or an append file raw.
+     */
+    private static String escapeControls(String s) {
+        int i = 0;
+        while (i < s.length() && !Printable.control(s.charAt(i))) {
+            i++;
+        }
+        if (i == s.length()) {
+            return s;
+        }
+        StringBuilder b = new StringBuilder(s.length() + 16).append(s, 0, i);
+        for (; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Printable.control(c)) {
+                b.append("&#").append((int) c).append(';');
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
     }
 
     private static StringBuilder field(StringBuilder b, String name, String value) {
@@ -116,7 +139,7 @@ final class MatchPrinter {
                 case '\r' -> b.append("\\r");
                 case '\t' -> b.append("\\t");
                 default -> {
-                    if (c < 0x20) {
+                    if (Printable.control(c)) {
                         b.append(String.format("\\u%04x", (int) c));
                     } else {
                         b.append(c);
