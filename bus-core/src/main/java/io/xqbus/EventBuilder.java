@@ -69,12 +69,19 @@ public final class EventBuilder {
     }
 
     /**
+     * The largest index a {@link #set(String, String) path} step may give ({@code Method[10000]}): the
+     * elements before it are created too, and an event is small (1 MiB at most), so a larger one is a slip
+     * that would only exhaust memory.
+     */
+    public static final int MAX_INDEX = 10_000;
+
+    /**
      * Sets a value by a dotted path below the payload element: {@code Status}, {@code Node.Address},
      * {@code Node.@kind} (an attribute), {@code Method[2].Name} (the second {@code Method}). Intermediate
      * elements are reused when they exist (the last one of that name, or the indexed one) and created
      * otherwise; the last step always adds a new element unless it is an attribute or an indexed step.
      *
-     * @throws IllegalArgumentException when the path is malformed
+     * @throws IllegalArgumentException when the path is malformed or an index is above {@link #MAX_INDEX}
      */
     public EventBuilder set(String path, String value) {
         Objects.requireNonNull(value, "value");
@@ -104,6 +111,10 @@ public final class EventBuilder {
                 }
                 if (index < 1) {
                     throw new IllegalArgumentException("in '" + path + "': indexes start at 1");
+                }
+                if (index > MAX_INDEX) {
+                    throw new IllegalArgumentException("in '" + path + "': the index " + index + " of " + name
+                            + " is above the limit of " + MAX_INDEX + " (an event holds at most " + Limits.DEFAULT_MAX_EVENT_BYTES + " bytes)");
                 }
                 List<Element> same = at.children(name);
                 while (same.size() < index) {

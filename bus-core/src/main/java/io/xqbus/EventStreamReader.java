@@ -13,7 +13,9 @@ import java.util.NoSuchElementException;
  * tracking tags, comments, CDATA and quoted attribute values); each document is then parsed for real, so
  * a broken one is reported by the parser with its position ({@link Document#firstLine()} turns a
  * document-relative location into a stream one). A document larger than the limit is skipped without
- * being kept in memory and reported as {@linkplain Document#oversize() oversize}. A stream that starts
+ * being kept in memory and reported as {@linkplain Document#oversize() oversize}; a reader made to
+ * {@linkplain #EventStreamReader(InputStream, long, boolean) end at an oversize document} reports it as soon
+ * as it passes the limit and ends there, for pipes that may never close a document ({@code yes | …}). A stream that starts
  * with a UTF-16 byte order mark is taken as one document. Not thread-safe.
  *
  * <pre>{@code
@@ -65,14 +67,26 @@ public final class EventStreamReader implements AutoCloseable {
     private Document next;
     private boolean done;
     private boolean first = true;
+    private final boolean endAtOversize;
 
     /**
      * @param in       the stream (closed by {@link #close()})
-     * @param maxBytes the largest document kept; larger ones are reported as oversize
+     * @param maxBytes the largest document kept; larger ones are skipped to their end and reported as oversize
      */
     public EventStreamReader(InputStream in, long maxBytes) {
+        this(in, maxBytes, false);
+    }
+
+    /**
+     * @param in            the stream (closed by {@link #close()})
+     * @param maxBytes      the largest document kept
+     * @param endAtOversize whether a document passing the limit is reported oversize at once and ends the
+     *                      stream (nothing is read after it), instead of being skipped to its end
+     */
+    public EventStreamReader(InputStream in, long maxBytes, boolean endAtOversize) {
         this.in = in instanceof BufferedInputStream ? in : new BufferedInputStream(in, 65536);
         this.maxBytes = maxBytes;
+        this.endAtOversize = endAtOversize;
     }
 
     /**
@@ -82,7 +96,12 @@ public final class EventStreamReader implements AutoCloseable {
      */
     public boolean hasNext() throws IOException {
         if (next == null && !done) {
-            next = readDocument();
+            try {
+                next = readDocument();
+            } catch (Oversize o) {
+                next = o.document;   // the stream ends with it
+                done = true;
+            }
             if (next == null) {
                 done = true;
             }
@@ -116,16 +135,36 @@ public final class EventStreamReader implements AutoCloseable {
         return b;
     }
 
+    /** Ends the stream at a document that passed the limit (only when {@link #endAtOversize}). */
+    private static final class Oversize extends IOException {
+        private static final long serialVersionUID = 1L;
+        final transient Document document;
+
+        Oversize(Document document) {
+            super("the document passed the size limit");
+            this.document = document;
+        }
+    }
+
     private final class Sink {
+        final int startLine;
+        final int startColumn;
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024);
         long size;
         boolean sawElement;
         boolean sawOtherThanComments;
 
-        void add(int b) {
+        Sink(int startLine, int startColumn) {
+            this.startLine = startLine;
+            this.startColumn = startColumn;
+        }
+
+        void add(int b) throws Oversize {
             size++;
             if (size <= maxBytes) {
                 bytes.write(b);
+            } else if (endAtOversize) {
+                throw new Oversize(new Document(++index, startLine, startColumn, new byte[0], size, true));
             } else if (bytes.size() > 0) {
                 bytes.reset();
             }
@@ -161,7 +200,7 @@ public final class EventStreamReader implements AutoCloseable {
         }
         int startLine = line;
         int startColumn = column;
-        Sink s = new Sink();
+        Sink s = new Sink(startLine, startColumn);
         int depth = 0;
         boolean rootClosed = false;
         while (b >= 0) {
@@ -223,7 +262,7 @@ public final class EventStreamReader implements AutoCloseable {
     }
 
     private Document wholeStream(int firstByte) throws IOException {
-        Sink s = new Sink();
+        Sink s = new Sink(1, 1);
         s.add(firstByte);
         for (int b = read(); b >= 0; b = read()) {
             s.add(b);

@@ -67,11 +67,23 @@ public final class PreparedEvent {
         }
         XmlWriter payload = new XmlWriter((int) Math.min(size + 64, 1 << 16));
         EventParser.Parsed parsed = EventParser.parse(input, sourceName, limits, schemas.compiled(), payload, null);
+        checkVersion(parsed, sourceName);
         String id = parsed.envelope().get("id");
         if (id == null || id.isBlank()) {
             id = java.util.UUID.randomUUID().toString();
         }
         return new PreparedEvent(parsed, payload.text(), id, sourceName);
+    }
+
+    /**
+     * Refuses an XML 1.1 document: the envelope the bus sends is XML 1.0, where the control characters 1.1
+     * allows are not well-formed, so every consumer would reject what was published.
+     */
+    static void checkVersion(EventParser.Parsed parsed, String sourceName) throws InvalidEventException {
+        if (!"1.0".equals(parsed.xmlVersion())) {
+            throw new InvalidEventException("the event is XML " + parsed.xmlVersion() + ": events are XML 1.0 (declare version=\"1.0\" or none)",
+                    new Location(sourceName, 1, 1, null));
+        }
     }
 
     /** The event id: the one given in the input, or a new UUID. */

@@ -153,6 +153,7 @@ public final class SchemaSet {
 
     private EventType validate(org.xml.sax.InputSource input, String sourceName) throws InvalidEventException {
         EventParser.Parsed p = EventParser.parse(input, sourceName, Limits.DEFAULT, compiled, null, null);
+        PreparedEvent.checkVersion(p, sourceName);
         return eventType(compiled.element(p.namespace(), p.type()));
     }
 

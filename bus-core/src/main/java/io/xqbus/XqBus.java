@@ -250,7 +250,8 @@ public final class XqBus implements AutoCloseable {
      * @see #publish(EventBuilder)
      */
     public Receipt publish(byte[] xml, String sourceName) throws XqBusException {
-        return publish(SecureXml.bytes(xml, null), xml.length, sourceName);
+        checkOpen();
+        return send(PreparedEvent.prepare(xml, sourceName, schemas, options.limits()), null);
     }
 
     /**
@@ -266,7 +267,7 @@ public final class XqBus implements AutoCloseable {
         } catch (NoSuchFileException e) {
             throw new NoSuchFileException(file.toString(), null, "the event file does not exist");
         }
-        return publish(SecureXml.bytes(body, null), body.length, file.toString());
+        return publish(body, file.toString());
     }
 
     /**

@@ -45,8 +45,13 @@ public final class EventParser {
     /** The envelope attributes of brief §2, the only ones allowed on {@code Event}. */
     public static final Set<String> ENVELOPE_ATTRIBUTES = Set.of("id", "source", "producer", "seq", "time");
 
-    /** What the parse found out. */
-    public record Parsed(String namespace, String type, String payloadPrefix, Map<String, String> envelope, boolean wrapped) {
+    /**
+     * What the parse found out.
+     *
+     * @param xmlVersion the version the XML declaration gave ({@code "1.0"} without one)
+     */
+    public record Parsed(String namespace, String type, String payloadPrefix, Map<String, String> envelope, boolean wrapped,
+                         String xmlVersion) {
     }
 
     private final String sourceName;
@@ -107,7 +112,8 @@ public final class EventParser {
             reader.setContentHandler(null);
             reader.setErrorHandler(null);
         }
-        return new Parsed(h.payloadNs, h.payloadLocal, h.payloadPrefix, Collections.unmodifiableMap(h.envelope), h.wrapped);
+        return new Parsed(h.payloadNs, h.payloadLocal, h.payloadPrefix, Collections.unmodifiableMap(h.envelope), h.wrapped,
+                h.xmlVersion);
     }
 
     /**
@@ -182,6 +188,7 @@ public final class EventParser {
         private int textChars;
         private boolean envelopeMode;
         private boolean wrapped;
+        private String xmlVersion = "1.0";
         private int payloadDepth;       // depth of the payload root element (1 when wrapped, 2 otherwise)
         private String eventNs;
         private String payloadNs;
@@ -260,6 +267,9 @@ public final class EventParser {
             }
 
             if (depth == 1) {
+                if (locator instanceof org.xml.sax.ext.Locator2 l && l.getXMLVersion() != null) {
+                    xmlVersion = l.getXMLVersion();
+                }
                 if (EVENT.equals(localName)) {
                     envelopeMode = true;
                     eventNs = uri;

@@ -6,12 +6,13 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.stream.IntStream;
 
 import picocli.CommandLine;
@@ -31,6 +32,7 @@ import io.xqbus.EventType;
 import io.xqbus.Receipt;
 import io.xqbus.SchemaSet;
 import io.xqbus.XqBus;
+import io.xqbus.XqBusException;
 import io.xqbus.cli.BrokerOptions;
 import io.xqbus.cli.CliError;
 import io.xqbus.cli.Commands;
@@ -171,101 +173,147 @@ public final class SendEvent implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
+    /** Events validated together on all cores, at most this many at a time… */
+    private static final int CHUNK_EVENTS = 2048;
+    /** …and at most this many bytes of them, so a file of any length is never held whole (#22 item 8). */
+    private static final long CHUNK_BYTES = 8L << 20;
+    /** Events sent and not yet acknowledged by the broker, at most: bounds memory for files of any length. */
+    static final int WINDOW = 1000;
+
+    /** What to do with one chunk of documents and their outcomes (a PreparedEvent or an InvalidEventException). */
+    private interface ChunkHandler {
+        void handle(List<EventStreamReader.Document> documents, Object[] outcomes) throws Exception;
+    }
+
     /**
      * A file: every event validated first, on all cores (in the order of the file, as far as errors and
-     * sending go); one invalid event means nothing is sent (brief §7).
+     * sending go); one invalid event means nothing is sent (brief §7). The file is read twice, chunk by chunk
+     * (validated, then prepared again and sent), so it is never held whole in memory.
      */
     private int sendFile(SchemaSet schemas, Path path) throws Exception {
-        List<EventStreamReader.Document> documents = new ArrayList<>();
-        try (EventStreamReader reader = new EventStreamReader(Files.newInputStream(path), Limits.DEFAULT_MAX_EVENT_BYTES)) {
-            while (reader.hasNext()) {
-                documents.add(reader.next());
-            }
-        }
-        // every event is checked before anything is sent, so the checks need not wait for each other
-        Object[] outcomes = new Object[documents.size()];
-        IntStream.range(0, documents.size()).parallel().forEach(i -> {
-            try {
-                outcomes[i] = prepare(schemas, documents.get(i), path.toString());
-            } catch (InvalidEventException e) {
-                outcomes[i] = e;
+        String source = path.toString();
+        int[] total = {0};
+        int[] invalid = {0};
+        boolean[] unknownType = {false};
+        inChunks(schemas, path, (documents, outcomes) -> {
+            for (int i = 0; i < outcomes.length; i++) {
+                total[0]++;
+                if (outcomes[i] instanceof InvalidEventException e) {
+                    invalid[0]++;
+                    unknownType[0] |= e instanceof UnknownEventTypeException;
+                    err.println("sendevent: " + describe(e, documents.get(i), source));
+                }
             }
         });
-        List<PreparedEvent> prepared = new ArrayList<>(documents.size());
-        List<String> problems = new ArrayList<>();
-        InvalidEventException first = null;
-        for (int i = 0; i < outcomes.length; i++) {
-            if (outcomes[i] instanceof InvalidEventException e) {
-                first = first == null ? e : first;
-                problems.add(describe(e, documents.get(i), path.toString()));
-            } else {
-                prepared.add((PreparedEvent) outcomes[i]);
-            }
+        if (total[0] == 0) {
+            throw new InvalidEventException("the file holds no event", new Location(source, 0, 0, null));
         }
-        if (documents.isEmpty()) {
-            throw new InvalidEventException("the file holds no event", new Location(path.toString(), 0, 0, null));
-        }
-        if (!problems.isEmpty()) {
-            for (String p : problems) {
-                err.println("sendevent: " + p);
-            }
-            err.println("sendevent: nothing sent: " + problems.size() + " of " + documents.size() + " event"
-                    + (documents.size() == 1 ? " is" : "s are") + " invalid");
-            if (first instanceof UnknownEventTypeException) {
+        if (invalid[0] > 0) {
+            err.println("sendevent: nothing sent: " + invalid[0] + " of " + total[0] + " event"
+                    + (total[0] == 1 ? " is" : "s are") + " invalid");
+            if (unknownType[0]) {
                 err.println("hint: list the known event types with --list-types, or add the XSD with --schemas +DIR");
             }
             return ExitCodes.DATA;
         }
         if (validateOnly) {
             if (verbose) {
-                err.println("sendevent: " + path + ": " + documents.size() + " valid event(s)");
+                err.println("sendevent: " + path + ": " + total[0] + " valid event(s)");
             }
             return ExitCodes.OK;
         }
         try (XqBus bus = connect(schemas)) {
-            List<CompletableFuture<Receipt>> sent = new ArrayList<>(prepared.size());
-            for (PreparedEvent e : prepared) {
-                sent.add(bus.publishAsync(e));
-            }
-            return awaitAll(sent, documents, path.toString());
+            Sender sender = new Sender(bus, source);
+            inChunks(schemas, path, (documents, outcomes) -> {
+                for (int i = 0; i < outcomes.length; i++) {
+                    if (outcomes[i] instanceof PreparedEvent e) {
+                        sender.send(e, documents.get(i));
+                    } else {
+                        sender.invalid(documents.get(i), (InvalidEventException) outcomes[i]);   // the file changed since
+                    }
+                }
+            });
+            return sender.finish(sender.total);
         }
     }
 
-    /** stdin: each event sent as it arrives; the first invalid one stops the stream (brief §7). */
+    /** Reads a file in chunks, prepares each chunk's events in parallel and hands the chunk on, in file order. */
+    private static void inChunks(SchemaSet schemas, Path path, ChunkHandler handler) throws Exception {
+        try (EventStreamReader reader = new EventStreamReader(Files.newInputStream(path), Limits.DEFAULT_MAX_EVENT_BYTES)) {
+            List<EventStreamReader.Document> chunk = new ArrayList<>();
+            long bytes = 0;
+            boolean more = true;
+            while (more) {
+                more = reader.hasNext();
+                if (more) {
+                    EventStreamReader.Document d = reader.next();
+                    chunk.add(d);
+                    bytes += d.body().length;
+                }
+                if (!chunk.isEmpty() && (!more || chunk.size() >= CHUNK_EVENTS || bytes >= CHUNK_BYTES)) {
+                    List<EventStreamReader.Document> documents = chunk;
+                    Object[] outcomes = new Object[documents.size()];
+                    // every event is checked before anything is sent, so the checks need not wait for each other
+                    IntStream.range(0, documents.size()).parallel().forEach(i -> {
+                        try {
+                            outcomes[i] = prepare(schemas, documents.get(i), path.toString());
+                        } catch (InvalidEventException e) {
+                            outcomes[i] = e;
+                        }
+                    });
+                    handler.handle(documents, outcomes);
+                    chunk = new ArrayList<>();
+                    bytes = 0;
+                }
+            }
+        }
+    }
+
+    /**
+     * stdin: each event sent as it arrives; the first invalid one stops the stream (brief §7), and so does a
+     * broker that stops accepting (the stream may never end).
+     */
     private int sendStream(SchemaSet schemas) throws Exception {
-        List<CompletableFuture<Receipt>> sent = new ArrayList<>();
-        List<EventStreamReader.Document> documents = new ArrayList<>();
         XqBus bus = null;
+        Sender sender = null;
         int seen = 0;
-        try (EventStreamReader reader = new EventStreamReader(stdin, Limits.DEFAULT_MAX_EVENT_BYTES)) {
+        try (EventStreamReader reader = new EventStreamReader(stdin, Limits.DEFAULT_MAX_EVENT_BYTES, true)) {
             while (reader.hasNext()) {
                 EventStreamReader.Document d = reader.next();
                 seen++;
+                PreparedEvent e;
                 try {
-                    PreparedEvent e = prepare(schemas, d, "<stdin>");
-                    if (validateOnly) {
-                        continue;
+                    e = prepare(schemas, d, "<stdin>");
+                } catch (InvalidEventException x) {
+                    if (sender != null) {
+                        sender.settleAll();
                     }
-                    if (bus == null) {
-                        bus = connect(schemas);
-                    }
-                    sent.add(bus.publishAsync(e));
-                    documents.add(d);
-                } catch (InvalidEventException e) {
-                    int accepted = bus == null ? 0 : awaitQuietly(sent);
-                    err.println("sendevent: " + describe(e, d, "<stdin>"));
+                    int accepted = sender == null ? 0 : sender.accepted;
+                    err.println("sendevent: " + describe(x, d, "<stdin>"));
                     err.println("sendevent: stopped at event " + d.index() + "; " + accepted + " event"
-                            + (accepted == 1 ? " was" : "s were") + " sent before it");
+                            + (accepted == 1 ? " was" : "s were") + " sent before it"
+                            + (sender != null && sender.notAccepted > 0 ? ", " + sender.notAccepted + " not accepted (listed above)" : ""));
                     return ExitCodes.DATA;
+                }
+                if (validateOnly) {
+                    continue;
+                }
+                if (bus == null) {
+                    bus = connect(schemas);
+                    sender = new Sender(bus, "<stdin>");
+                }
+                if (!sender.send(e, d)) {
+                    err.println("sendevent: stopped reading stdin at event " + d.index() + ": the broker is gone");
+                    break;
                 }
             }
             if (seen == 0) {
                 throw new InvalidEventException("stdin holds no event", new Location("<stdin>", 0, 0, null));
             }
-            if (bus == null) {
+            if (sender == null) {
                 return ExitCodes.OK;   // --validate-only
             }
-            return awaitAll(sent, documents, "<stdin>");
+            return sender.finish(seen);
         } finally {
             if (bus != null) {
                 bus.close();
@@ -274,6 +322,11 @@ public final class SendEvent implements Callable<Integer> {
     }
 
     private static PreparedEvent prepare(SchemaSet schemas, EventStreamReader.Document d, String source) throws InvalidEventException {
+        if (d.oversize() && source.equals("<stdin>")) {
+            // the reader stopped there: a pipe may never end the document (yes | sendevent -)
+            throw new InvalidEventException("the event has not ended after " + Limits.DEFAULT_MAX_EVENT_BYTES
+                    + " bytes, the size limit: stopped reading", new Location(source, 0, 0, null));
+        }
         if (d.oversize()) {
             throw new InvalidEventException("the event is " + d.size() + " bytes, more than the limit of "
                     + Limits.DEFAULT_MAX_EVENT_BYTES, new Location(source, 0, 0, null));
@@ -287,47 +340,117 @@ public final class SendEvent implements Callable<Integer> {
         return where + ": " + e.problem() + (d.index() > 1 || d.firstLine() > 1 ? " [event " + d.index() + "]" : "");
     }
 
-    /** Waits for every broker acknowledgement; names the events that were not accepted. */
-    private int awaitAll(List<CompletableFuture<Receipt>> sent, List<EventStreamReader.Document> documents, String source) {
-        int failed = 0;
-        int code = ExitCodes.OK;
-        Throwable firstFailure = null;
-        for (int i = 0; i < sent.size(); i++) {
-            try {
-                sent.get(i).join();
-            } catch (CompletionException e) {
-                failed++;
-                Throwable cause = e.getCause() == null ? e : e.getCause();
-                if (firstFailure == null) {
-                    firstFailure = cause;
-                    code = ErrorReporter.exitCode(cause);
-                }
-                EventStreamReader.Document d = documents.get(i);
-                err.println("sendevent: " + source + ":" + d.firstLine() + ": event " + d.index()
-                        + " was not accepted by the broker: " + cause.getMessage());
-            }
+    /**
+     * Sends events with at most {@link #WINDOW} unacknowledged and keeps track of each: accepted (the broker
+     * acknowledged it), not accepted (the broker refused it or the connection failed before it answered), or
+     * not sent (the connection had failed). Every event that is not accepted is named with its position and
+     * id (#22 item 5), so the user can resend exactly those; none is counted accepted without the broker's word.
+     */
+    private final class Sender {
+        private record Pending(EventStreamReader.Document document, String id, CompletableFuture<Receipt> future) {
         }
-        if (failed > 0) {
-            err.println("sendevent: " + failed + " of " + sent.size() + " events were not accepted");
-            return code == ExitCodes.OK ? ExitCodes.UNAVAILABLE : code;
-        }
-        if (verbose) {
-            err.println("sendevent: sent " + sent.size() + " event" + (sent.size() == 1 ? "" : "s"));
-        }
-        return ExitCodes.OK;
-    }
 
-    private static int awaitQuietly(List<CompletableFuture<Receipt>> sent) {
-        int ok = 0;
-        for (CompletableFuture<Receipt> f : sent) {
-            try {
-                f.join();
-                ok++;
-            } catch (CompletionException e) {
-                // counted as not sent
+        private final XqBus bus;
+        private final String source;
+        private final ArrayDeque<Pending> inFlight = new ArrayDeque<>();
+        int total;
+        int accepted;
+        int notAccepted;
+        private Throwable broken;
+        private int code = ExitCodes.OK;
+
+        Sender(XqBus bus, String source) {
+            this.bus = bus;
+            this.source = source;
+        }
+
+        /** Sends one event, or names it as not sent once the connection failed; false from then on. */
+        boolean send(PreparedEvent e, EventStreamReader.Document d) {
+            total++;
+            String reason = "the connection had failed";
+            if (broken == null) {
+                try {
+                    inFlight.add(new Pending(d, e.id(), bus.publishAsync(e)));
+                    while (inFlight.size() >= WINDOW) {
+                        settle(inFlight.poll());
+                    }
+                    return true;
+                } catch (XqBusException | RuntimeException x) {
+                    broken = x;
+                    reason = message(x);
+                    failed(x);
+                    settleAll();   // the events before this one first, in order
+                }
+            }
+            notAccepted++;
+            err.println("sendevent: " + where(d) + " (id " + e.id() + ") was not sent: " + reason);
+            return false;
+        }
+
+        /** An event that no longer validates on the second reading of a file. */
+        void invalid(EventStreamReader.Document d, InvalidEventException e) {
+            total++;
+            notAccepted++;
+            if (code == ExitCodes.OK) {
+                code = ExitCodes.DATA;
+            }
+            err.println("sendevent: " + describe(e, d, source) + ": not sent (the file changed while it was sent)");
+        }
+
+        void settleAll() {
+            while (!inFlight.isEmpty()) {
+                settle(inFlight.poll());
             }
         }
-        return ok;
+
+        private void settle(Pending p) {
+            try {
+                p.future().get();
+                accepted++;
+            } catch (ExecutionException x) {
+                Throwable cause = x.getCause() == null ? x : x.getCause();
+                failed(cause);
+                notAccepted++;
+                err.println("sendevent: " + where(p.document()) + " (id " + p.id() + ") was not accepted by the broker: " + message(cause));
+            } catch (InterruptedException x) {
+                Thread.currentThread().interrupt();
+                failed(x);
+                notAccepted++;
+                err.println("sendevent: " + where(p.document()) + " (id " + p.id() + "): interrupted before the broker answered");
+            }
+        }
+
+        private void failed(Throwable cause) {
+            if (code == ExitCodes.OK) {
+                code = ErrorReporter.exitCode(cause);
+                if (code == ExitCodes.OK || code == ExitCodes.SOFTWARE) {
+                    code = ExitCodes.UNAVAILABLE;
+                }
+            }
+        }
+
+        private String where(EventStreamReader.Document d) {
+            return source + ":" + d.firstLine() + ": event " + d.index();
+        }
+
+        private String message(Throwable t) {
+            return t instanceof XqBusException x ? x.problem() : String.valueOf(t.getMessage());
+        }
+
+        /** Waits for every acknowledgement; exit 0 only when the broker accepted all {@code total} events. */
+        int finish(int total) {
+            settleAll();
+            if (notAccepted > 0) {
+                err.println("sendevent: " + accepted + " of " + total + " event" + (total == 1 ? " was" : "s were")
+                        + " accepted by the broker; the " + notAccepted + " listed above " + (notAccepted == 1 ? "was" : "were")
+                        + " not (resend only those)");
+                return code == ExitCodes.OK ? ExitCodes.UNAVAILABLE : code;
+            }
+            if (verbose) {
+                err.println("sendevent: sent " + accepted + " event" + (accepted == 1 ? "" : "s"));
+            }
+            return ExitCodes.OK;
+        }
     }
 
     private XqBus connect(SchemaSet schemas) throws Exception {
