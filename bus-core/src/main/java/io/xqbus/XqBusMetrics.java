@@ -29,12 +29,12 @@ public final class XqBusMetrics implements MeterBinder {
 
     @Override
     public void bindTo(MeterRegistry registry) {
-        counter(registry, "xqbus.published", "events published", counters.published::sum);
-        counter(registry, "xqbus.received", "messages received by subscriptions", counters.received::sum);
-        counter(registry, "xqbus.filter.errors", "filter evaluations that failed or overran (counted as no match)", counters.filterErrors::sum);
-        counter(registry, "xqbus.rejected", "messages that were not acceptable events", counters.rejected::sum);
-        counter(registry, "xqbus.handler.errors", "handler calls that threw", counters.handlerErrors::sum);
-        counter(registry, "xqbus.dead.lettered", "events republished to the dead-letter address", counters.deadLettered::sum);
+        counter(registry, "xqbus.published", "events published", c -> c.published.sum());
+        counter(registry, "xqbus.received", "messages received by subscriptions", c -> c.received.sum());
+        counter(registry, "xqbus.filter.errors", "filter evaluations that failed or overran (counted as no match)", c -> c.filterErrors.sum());
+        counter(registry, "xqbus.rejected", "messages that were not acceptable events", c -> c.rejected.sum());
+        counter(registry, "xqbus.handler.errors", "handler calls that threw", c -> c.handlerErrors.sum());
+        counter(registry, "xqbus.dead.lettered", "events republished to the dead-letter address", c -> c.deadLettered.sum());
         FunctionTimer.builder("xqbus.handler", counters, c -> c.handlerCalls.sum(), c -> c.handlerNanos.sum(), TimeUnit.NANOSECONDS)
                 .description("time spent in handlers").register(registry);
         counters.matchedByFilter.keySet().forEach(name -> matched(registry, name));
@@ -49,7 +49,12 @@ public final class XqBusMetrics implements MeterBinder {
                 .description("matches delivered to handlers").tag("filter", filter).register(registry);
     }
 
-    private static void counter(MeterRegistry registry, String name, String description, java.util.function.LongSupplier value) {
-        FunctionCounter.builder(name, value, v -> v.getAsLong()).description(description).register(registry);
+    /**
+     * Micrometer holds a function meter's object only weakly: the object is the bus's own counters (alive as long as
+     * the bus), never a lambda or method reference only Micrometer would reference (collected at the next GC, after
+     * which the meter reads 0).
+     */
+    private void counter(MeterRegistry registry, String name, String description, java.util.function.ToLongFunction<BusCounters> value) {
+        FunctionCounter.builder(name, counters, value::applyAsLong).description(description).register(registry);
     }
 }

@@ -220,6 +220,7 @@ class EmbeddingTest {
                 metered.publish(node("m-" + i));
             }
             waitFor(() -> handled.get() >= 3);
+            collectGarbage();   // the meters must outlive a collection: Micrometer holds what it is given only weakly
             waitFor(() -> registry.get("xqbus.filter.errors").functionCounter().count() >= 3);
             assertEquals(3, registry.get("xqbus.published").functionCounter().count());
             assertEquals(3, registry.get("xqbus.matched").tag("filter", "metric-nodes").functionCounter().count());
@@ -250,6 +251,17 @@ class EmbeddingTest {
         } finally {
             c.close();
         }
+    }
+
+    /** Runs the collector until a canary only weakly reachable is gone, so a collection really ran. */
+    static void collectGarbage() {
+        var canary = new java.lang.ref.WeakReference<>(new Object());
+        for (int i = 0; i < 50 && canary.get() != null; i++) {
+            System.gc();
+            java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);   // let the collector finish, bounded by the loop
+        }
+        assertTrue(canary.get() == null, "no garbage collection ran");
+        System.gc();   // a second collection, in case the meters' weak targets were cleared on a later cycle
     }
 
     static void waitFor(java.util.function.BooleanSupplier condition) {
