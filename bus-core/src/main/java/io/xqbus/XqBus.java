@@ -110,6 +110,9 @@ public final class XqBus implements AutoCloseable {
         }
         String uri = JmsSupport.withDefaults(base, options.connectTimeout(), PREFETCH, options.reconnect());
         JmsConnectionFactory factory = JmsSupport.factory(uri, options.broker());
+        // publish returns once the broker accepted the event in every delivery mode: qpid-jms would send
+        // non-persistent messages without waiting for the broker's disposition, so a refusal never surfaced.
+        factory.setForceSyncSend(true);
         if (options.user() != null) {
             factory.setUsername(options.user());
             factory.setPassword(options.password());
