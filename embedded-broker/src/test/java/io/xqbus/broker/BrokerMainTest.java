@@ -113,4 +113,28 @@ class BrokerMainTest {
             assertTrue(p.waitFor(DEADLINE_S, TimeUnit.SECONDS), "SIGTERM stops it");
         }
     }
+
+    /** SIGTERM (what Process.destroy sends, and what a supervisor sends) is a requested stop: exit 0, like listenevents. */
+    @Test
+    void sigtermIsACleanStopWithExit0() throws Exception {
+        Process p = start(Map.of(), "--port", "0");
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        String uri = out.readLine();
+        assertTrue(uri != null && uri.startsWith("amqp://"), "first line: " + uri);
+        p.toHandle().destroy();   // SIGTERM, leaving the pipes open (Process.destroy closes them)
+        assertTrue(p.waitFor(DEADLINE_S, TimeUnit.SECONDS), "SIGTERM stops it");
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), err);
+        assertTrue(err.contains("xqbus-broker: stopped"), err);
+    }
+
+    @Test
+    void versionNamesThePomsVersion() throws Exception {
+        Run r = run(Map.of(), "--version");
+        assertEquals(0, r.code(), r.err());
+        String pomVersion = System.getProperty("xqbus.version");
+        assertTrue(pomVersion != null && !pomVersion.isBlank(), "surefire passes the pom's version as xqbus.version");
+        assertTrue(r.out().startsWith("xqbus-broker (xqbus) " + pomVersion + "\n"), r.out());
+        assertTrue(r.out().contains("Artemis 2."), r.out());
+    }
 }

@@ -48,7 +48,7 @@ import io.xqbus.cli.ExitCodes;
  * or {@code --shared} it joins a consumer group and is at least once: an event is acknowledged only after
  * every matching action succeeded; failing actions are retried, then the event is dead-lettered.
  */
-@Command(name = "listenevents", mixinStandardHelpOptions = true, version = "listenevents (xqbus) 0.1.0",
+@Command(name = "listenevents", mixinStandardHelpOptions = true, versionProvider = io.xqbus.cli.CommandVersion.class,
         sortOptions = false, usageHelpAutoWidth = true,
         description = {"Subscribe XQuery filters to the bus and act on every event they match.", ""},
         footer = {"", "Examples:",

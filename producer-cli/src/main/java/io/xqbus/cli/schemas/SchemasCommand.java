@@ -21,7 +21,7 @@ import io.xqbus.cli.TypeLister;
  * types with their fields and documentation. {@code +DIR} means the predefined events plus DIR, as
  * {@code --schemas}; no DIR means the predefined events.
  */
-@Command(name = "xqbus-schemas", mixinStandardHelpOptions = true, version = "xqbus-schemas (xqbus) 0.1.0",
+@Command(name = "xqbus-schemas", mixinStandardHelpOptions = true, versionProvider = io.xqbus.cli.CommandVersion.class,
         description = {"Check or list a schema directory as the bus compiles it.", ""},
         subcommands = {SchemasCommand.Check.class, SchemasCommand.ListTypes.class, CommandLine.HelpCommand.class},
         footer = {"", "Examples:", "  xqbus-schemas check ./schemas", "  xqbus-schemas list +./schemas", "", ExitCodes.HELP})

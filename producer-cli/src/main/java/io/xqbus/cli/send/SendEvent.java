@@ -45,7 +45,7 @@ import io.xqbus.cli.TypeLister;
  * against its XSD, then publishes it and exits 0 once the broker accepted it. Bad data is refused before
  * anything connects.
  */
-@Command(name = "sendevent", mixinStandardHelpOptions = true, version = "sendevent (xqbus) 0.1.0",
+@Command(name = "sendevent", mixinStandardHelpOptions = true, versionProvider = io.xqbus.cli.CommandVersion.class,
         sortOptions = false, usageHelpAutoWidth = true,
         description = {"Validate an XML event against its XSD and publish it to the bus.", ""},
         footer = {"", "Examples:",
