@@ -85,8 +85,11 @@ public final class Filter {
     }
 
     /**
-     * Whether this filter can run long (recursion, iteration, regular expressions …) and is therefore
-     * evaluated under {@link Limits#filterTime()} on a guard thread; plain paths run inline.
+     * Whether this filter's cost may not be bounded by the event's size, so that it is evaluated under
+     * {@link Limits#filterTime()} on a guard thread. Decided from the compiled expression tree by an
+     * allow-list (downward paths, predicates, comparisons, small literals, linear built-in functions run
+     * inline; recursion, iteration, quantifiers, {@code !}, ranges, regular expressions, {@code fn:transform}
+     * and anything unknown run guarded).
      */
     public boolean guarded() {
         return guarded;
