@@ -1,0 +1,160 @@
+package io.xqbus.cli.send;
+
+import java.io.ByteArrayInputStream;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.xqbus.BusOptions;
+import io.xqbus.EventBuilder;
+import io.xqbus.Limits;
+import io.xqbus.XqBus;
+import io.xqbus.broker.EmbeddedBrokerExtension;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Input that would make sendevent run for ever or run out of memory (#22 item 8, producer half), and an
+ * XML 1.1 event that every consumer would reject (#22 item 12, sendevent half): each through the real
+ * command against the embedded broker.
+ */
+@ExtendWith(EmbeddedBrokerExtension.class)
+class SendEventBoundsTest {
+
+    static final String NS = "http://www.gonicus.de/Events";
+
+    static String broker;
+    static XqBus listener;
+    static final AtomicInteger bigReceived = new AtomicInteger();
+    static final AtomicInteger otherReceived = new AtomicInteger();
+
+    record Result(int code, String out, String err) {
+    }
+
+    @BeforeAll
+    static void listen(URI uri) throws Exception {
+        broker = uri.toString();
+        listener = XqBus.connect(BusOptions.builder().broker(uri).build());
+        listener.subscribe("declare namespace f='" + NS + "'; /f:Event/f:PhoneStatus[starts-with(f:CallerId, 'big-')]",
+                m -> bigReceived.incrementAndGet());
+        listener.subscribe("declare namespace f='" + NS + "'; /f:Event/f:PhoneStatus[not(starts-with(f:CallerId, 'big-'))]",
+                m -> otherReceived.incrementAndGet());
+    }
+
+    @AfterAll
+    static void close() {
+        listener.close();
+    }
+
+    static Result run(InputStream stdin, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = SendEvent.run(args, Map.of(), stdin, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    /**
+     * An endless stream repeating {@code unit}, as {@code yes UNIT} writes it; counts what was read. So that a
+     * sendevent that does not stop fails the test instead of hanging the build, it fails reads past
+     * {@link #GIVE_UP} bytes (16 times the size limit) and when the thread is interrupted (the timeout).
+     */
+    static final class Endless extends InputStream {
+        static final long GIVE_UP = 16 * Limits.DEFAULT_MAX_EVENT_BYTES;
+        private final byte[] unit;
+        private int at;
+        final AtomicLong read = new AtomicLong();
+
+        Endless(String unit) {
+            this.unit = unit.getBytes(StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            read(one, 0, 1);
+            return one[0] & 0xFF;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (read.get() > GIVE_UP || Thread.currentThread().isInterrupted()) {
+                throw new IOException("the test's endless stdin: sendevent read " + read.get() + " bytes and did not stop");
+            }
+            for (int i = 0; i < len; i++) {
+                b[off + i] = unit[at];
+                at = (at + 1) % unit.length;
+            }
+            read.addAndGet(len);
+            return len;
+        }
+    }
+
+    /**
+     * {@code yes | sendevent -}, and endless streams that open a document and never close it (an element,
+     * a comment, CDATA, an attribute value, a stray end tag): sendevent stops with exit 65 once the
+     * pending document passes the size limit, saying so in one line that names the limit, having read
+     * little more than the limit.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void endlessStdinThatNeverFormsADocumentStopsWithExit65AtTheSizeLimit() {
+        for (String unit : new String[] {"y\n", "<a>", "<!-- y", "<![CDATA[y", "<a b='y", "</a>"}) {
+            Endless stdin = new Endless(unit);
+            Result r = run(stdin, "--broker", broker, "-");
+            assertEquals(65, r.code(), unit + ": " + r.err());
+            String first = r.err().lines().findFirst().orElse("");
+            assertTrue(first.startsWith("sendevent: <stdin>:1:"), unit + ": " + r.err());
+            if (!unit.equals("</a>")) {   // a stray end tag is simply not well-formed, at once
+                assertTrue(first.contains("has not ended after " + Limits.DEFAULT_MAX_EVENT_BYTES + " bytes, the size limit"),
+                        unit + ": " + r.err());
+                assertTrue(stdin.read.get() >= Limits.DEFAULT_MAX_EVENT_BYTES, unit + ": read " + stdin.read.get());
+            }
+            assertTrue(stdin.read.get() <= Limits.DEFAULT_MAX_EVENT_BYTES + (1 << 17), unit + ": read " + stdin.read.get() + " bytes");
+            assertTrue(r.err().contains("stopped at event 1; 0 events were sent before it"), unit + ": " + r.err());
+            assertFalse(r.err().contains("\tat ") || r.err().contains("Error"), unit + ": " + r.err());
+        }
+    }
+
+    /**
+     * An index far above {@link EventBuilder#MAX_INDEX} is a usage error naming the bound, not an
+     * OutOfMemoryError from building 99,999,999 elements; the bound itself still builds.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aHugeIndexIsAUsageErrorNamingTheBound() {
+        for (String index : new String[] {"99999999", "10001", "2147483647"}) {
+            Result r = run(new ByteArrayInputStream(new byte[0]), "--broker", broker, "--type", "PhoneStatus", "CallerId[" + index + "]=1");
+            assertEquals(2, r.code(), index + ": " + r.err());
+            assertTrue(r.err().contains("CallerId[" + index + "]") && r.err().contains("above the limit of " + EventBuilder.MAX_INDEX),
+                    index + ": " + r.err());
+            assertFalse(r.err().contains("OutOfMemoryError"), r.err());
+        }
+        Result overflow = run(new ByteArrayInputStream(new byte[0]), "--broker", broker, "--type", "PhoneStatus", "CallerId[99999999999]=1");
+        assertEquals(2, overflow.code(), overflow.err());
+        assertTrue(overflow.err().contains("bad index in 'CallerId[99999999999]'"), overflow.err());
+        // at the bound the event is built (and then breaks the XSD: 10,000 CallerIds), so the bound is not off by one
+        Result atBound = run(new ByteArrayInputStream(new byte[0]), "--broker", broker, "--validate-only", "--type", "PhoneStatus",
+                "CallerId[" + EventBuilder.MAX_INDEX + "]=1");
+        assertEquals(65, atBound.code(), atBound.err());
+    }
+}
