@@ -157,4 +157,58 @@ class SendEventBoundsTest {
                 "CallerId[" + EventBuilder.MAX_INDEX + "]=1");
         assertEquals(65, atBound.code(), atBound.err());
     }
+
+    /** Events in the big file: 200,000 of 182 bytes, 36 MB, as in #22 item 8. */
+    static final int BIG_EVENTS = 200_000;
+
+    /**
+     * A file of 200,000 events (36 MB) sent by sendevent in its own JVM with a 64 MB heap: validated whole
+     * before anything is sent, yet never held whole in memory (read twice, in chunks of at most 2,048
+     * events or 8 MB), so it exits 0 and the broker receives every event. Held whole, the file's bytes
+     * alone (36 MB) and one parsed copy of each event would not fit in 64 MB.
+     */
+    @Test
+    @Timeout(value = 240, unit = TimeUnit.SECONDS)
+    void aFileOf200000EventsIsSentFromA64MbHeap(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("big.xml");
+        try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            for (int i = 0; i < BIG_EVENTS; i++) {
+                w.write(String.format("<Event xmlns='%s' id='big-%06d'><PhoneStatus><CallerId>big-%06d</CallerId>"
+                        + "<ReceiverId>12343424</ReceiverId><Status>busy</Status></PhoneStatus></Event>%n", NS, i, i));
+            }
+        }
+        assertTrue(Files.size(file) > 36_000_000, "the file is " + Files.size(file) + " bytes");
+        Path output = dir.resolve("sendevent.out");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx64m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+                SendEvent.class.getName(), "--broker", broker, "-v", file.toString());
+        pb.redirectErrorStream(true).redirectOutput(output.toFile());
+        long start = System.nanoTime();
+        Process p = pb.start();
+        try {
+            if (!p.waitFor(180, TimeUnit.SECONDS)) {
+                fail("sendevent did not finish within 180 s: " + tail(output));
+            }
+        } finally {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+        long sendMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        String out = tail(output);
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.contains("sent " + BIG_EVENTS + " events"), out);
+        assertFalse(out.contains("OutOfMemoryError"), out);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (bigReceived.get() < BIG_EVENTS && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(BIG_EVENTS, bigReceived.get(), "events that reached the subscription");
+        System.out.println("sendevent -Xmx64m, " + BIG_EVENTS + " events (" + Files.size(file) + " bytes): exit 0 after "
+                + sendMillis + " ms");
+    }
+
+    static String tail(Path output) throws IOException {
+        String s = Files.exists(output) ? Files.readString(output, StandardCharsets.UTF_8) : "";
+        return s.length() > 4000 ? "…" + s.substring(s.length() - 4000) : s;
+    }
 }
