@@ -158,6 +158,45 @@ class SendEventBoundsTest {
         assertEquals(65, atBound.code(), atBound.err());
     }
 
+    /**
+     * An XML 1.1 event carrying a terminal escape ({@code &#x1B;[2J}, legal only in XML 1.1) is refused by
+     * sendevent with exit 65 and a line saying XML 1.1 is not accepted, from a file and from stdin, alone or
+     * after a good event; nothing of the file is sent, and stdin stops at it (#22 item 12): every consumer
+     * rejects XML 1.1, so publishing it would be a loss reported as a success.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void anXml11EventIsRefusedWithExit65FromAFileAndFromStdin(@TempDir Path dir) throws Exception {
+        String v11 = "<?xml version=\"1.1\"?>\n<Event xmlns='" + NS + "'><PhoneStatus><CallerId>v11&#x1B;[2J</CallerId>"
+                + "<ReceiverId>1</ReceiverId><Status>busy</Status></PhoneStatus></Event>\n";
+        String good = "<Event xmlns='" + NS + "'><PhoneStatus><CallerId>before-v11</CallerId>"
+                + "<ReceiverId>1</ReceiverId><Status>busy</Status></PhoneStatus></Event>\n";
+        int before = otherReceived.get();
+        for (String content : new String[] {v11, good + v11}) {
+            int line = content == v11 ? 1 : 2;
+            Path file = Files.writeString(dir.resolve("v11-" + line + ".xml"), content);
+            Result fromFile = run(new ByteArrayInputStream(new byte[0]), "--broker", broker, file.toString());
+            assertEquals(65, fromFile.code(), fromFile.err());
+            assertTrue(fromFile.err().contains(file + ":" + line + ":") && fromFile.err().contains("XML 1.1 is not accepted"),
+                    fromFile.err());
+            assertTrue(fromFile.err().contains("nothing sent"), fromFile.err());
+            Result fromStdin = run(new ByteArrayInputStream(content.getBytes(StandardCharsets.UTF_8)), "--broker", broker, "-");
+            assertEquals(65, fromStdin.code(), fromStdin.err());
+            assertTrue(fromStdin.err().contains("<stdin>:" + line + ":") && fromStdin.err().contains("XML 1.1 is not accepted"),
+                    fromStdin.err());
+            assertTrue(fromStdin.err().contains("stopped at event " + line + "; " + (line - 1) + " event"), fromStdin.err());
+            assertFalse(fromFile.err().contains("\u001b") || fromStdin.err().contains("\u001b"), "no raw escape in the messages");
+        }
+        // one good event went out (from stdin, before the XML 1.1 one); a marker after it shows nothing else did
+        Result marker = run(new ByteArrayInputStream(new byte[0]), "--broker", broker, "--type", "PhoneStatus",
+                "CallerId=after-v11", "ReceiverId=2", "Status=busy");
+        assertEquals(0, marker.code(), marker.err());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (otherReceived.get() < before + 2 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(before + 2, otherReceived.get(), "the good event from stdin and the marker, nothing of XML 1.1");
+    }
     /** Events in the big file: 200,000 of 182 bytes, 36 MB, as in #22 item 8. */
     static final int BIG_EVENTS = 200_000;
 
