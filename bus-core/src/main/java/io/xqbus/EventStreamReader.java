@@ -230,6 +230,7 @@ public final class EventStreamReader implements AutoCloseable {
                         copyDeclaration(s);
                     }
                 } else if (c == '/') {
+                    s.sawOtherThanComments = true;   // a stray end tag is content (not well-formed), never skipped
                     copyTag(s);
                     depth--;
                     if (depth <= 0) {
@@ -254,7 +255,7 @@ public final class EventStreamReader implements AutoCloseable {
             b = read();
         }
         if (!s.sawElement && !s.sawOtherThanComments) {
-            return b < 0 || !rootClosed ? null : readDocument();   // trailing comments only
+            return null;   // trailing comments only: the stream ended (no recursion: a stream of stray end tags overflowed the stack)
         }
         index++;
         boolean oversize = s.size > maxBytes;

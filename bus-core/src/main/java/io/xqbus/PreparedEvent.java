@@ -81,7 +81,8 @@ public final class PreparedEvent {
      */
     static void checkVersion(EventParser.Parsed parsed, String sourceName) throws InvalidEventException {
         if (!"1.0".equals(parsed.xmlVersion())) {
-            throw new InvalidEventException("the event is XML " + parsed.xmlVersion() + ": events are XML 1.0 (declare version=\"1.0\" or none)",
+            throw new InvalidEventException("XML " + parsed.xmlVersion() + " is not accepted: events are XML 1.0, and every consumer"
+                    + " would reject the event (declare version=\"1.0\" or none)",
                     new Location(sourceName, 1, 1, null));
         }
     }
