@@ -209,6 +209,11 @@ public final class FilterSet implements AutoCloseable {
             failed(filter, event, code(e.getXPathException()), e.getMessage());
         } catch (Exception e) {
             failed(filter, event, null, e.getMessage());
+        } catch (OutOfMemoryError | StackOverflowError e) {
+            // the inline path (#23 item 8): this filter's own allocation or recursion failed and has unwound; the
+            // other filters still see the event. Other Errors propagate (the subscription stops, #23 item 6)
+            evaluators[i] = null;   // it may have been left mid-evaluation
+            failed(filter, event, null, FilterGuard.describe(e));
         }
         return null;
     }

@@ -55,14 +55,25 @@ public final class FilterGuard implements AutoCloseable {
             if (cause instanceof Exception ex) {
                 throw ex;
             }
-            if (cause instanceof StackOverflowError) {
-                throw new IllegalStateException("the filter recursed too deeply (stack overflow)");
-            }
-            if (cause instanceof OutOfMemoryError) {
-                throw new IllegalStateException("the filter ran out of memory");
+            if (cause instanceof StackOverflowError || cause instanceof OutOfMemoryError) {
+                throw new IllegalStateException(describe((Error) cause));
             }
             throw new IllegalStateException(String.valueOf(cause), cause);
         }
+    }
+
+    /**
+     * What a filter's own {@link OutOfMemoryError} or {@link StackOverflowError} is reported as (no match,
+     * counted): the same words whether the filter ran guarded or inline.
+     */
+    public static String describe(Error e) {
+        if (e instanceof StackOverflowError) {
+            return "the filter recursed too deeply (stack overflow)";
+        }
+        if (e instanceof OutOfMemoryError) {
+            return "the filter ran out of memory (" + e.getMessage() + ")";
+        }
+        return String.valueOf(e);
     }
 
     @SuppressWarnings({"deprecation", "removal"})
