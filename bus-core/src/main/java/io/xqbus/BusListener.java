@@ -60,4 +60,17 @@ public interface BusListener {
     /** An event was republished to the dead-letter address (a group subscription) and acknowledged. */
     default void deadLettered(String eventId, String filter, String reason) {
     }
+
+    /**
+     * A subscription stopped for good: handling an event failed in a way it cannot recover from (an Error
+     * escaped it — out of memory, a handler's stack overflow, a missing class). The event was not acknowledged
+     * (a consumer group keeps it), and the subscription is closed: it receives nothing more. Without this a
+     * process would stay connected and deliver nothing; subscribe again, or end the process so that a
+     * supervisor restarts it ({@code listenevents} exits 70).
+     *
+     * @param subscription the closed subscription (its addresses, options and counters)
+     * @param cause        what escaped
+     */
+    default void subscriptionFailed(Subscription subscription, Throwable cause) {
+    }
 }

@@ -270,6 +270,35 @@ public final class Subscription implements AutoCloseable {
         }
     }
 
+    /**
+     * The JMS message listener: {@link #onMessage} with a last line of defence (#23 item 6). What escapes it —
+     * an Error such as an {@link OutOfMemoryError} while parsing, a handler's {@link StackOverflowError}, a
+     * broken class path — would otherwise end in the JMS client's delivery thread and leave a process that is
+     * connected and delivers nothing. Instead the event is left unacknowledged (rolled back, or recovered), the
+     * failure is logged once, the subscription is closed and {@link BusListener#subscriptionFailed} is told.
+     */
+    void deliver(Message message) {
+        try {
+            onMessage(message);
+        } catch (Throwable failure) {
+            deliveryFailed(message, failure);
+        }
+    }
+
+    private void deliveryFailed(Message message, Throwable failure) {
+        try {
+            rollback();   // before closing: a consumer group keeps the event for another member or the next start
+            close();      // later deliveries return at once (closed), so this is logged and told once
+            String group = options.group();
+            LOG.error("subscription to {}{} stopped: handling event {} failed with {}; the event was not acknowledged{}",
+                    String.join(", ", addresses), group == null ? "" : " (group " + group + ")", Printable.of(messageId(message)),
+                    Printable.of(failure), options.atLeastOnce() ? " and stays with the group" : "");
+            bus.options().listener().subscriptionFailed(this, failure);
+        } catch (Throwable ignored) {
+            // out of memory again, or a listener that throws: the subscription is closed either way
+        }
+    }
+
     void onMessage(Message message) {
         deliveryThread = Thread.currentThread();
         if (closed) {

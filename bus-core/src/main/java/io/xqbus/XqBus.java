@@ -651,7 +651,7 @@ public final class XqBus implements AutoCloseable {
                     rabbitGroup ? List.of(rabbitQueue(group)) : addresses,
                     subscriptionOptions);
             for (MessageConsumer consumer : consumers) {
-                consumer.setMessageListener(s::onMessage);
+                consumer.setMessageListener(s::deliver);
             }
             subscriptions.add(s);
             return s;

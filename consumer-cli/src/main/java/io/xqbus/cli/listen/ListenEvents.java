@@ -33,6 +33,7 @@ import io.xqbus.SchemaSet;
 import io.xqbus.Subscription;
 import io.xqbus.SubscriptionOptions;
 import io.xqbus.XqBus;
+import io.xqbus.XqBusException;
 import io.xqbus.cli.BrokerOptions;
 import io.xqbus.cli.CliError;
 import io.xqbus.cli.Commands;
@@ -215,6 +216,7 @@ public final class ListenEvents implements Callable<Integer> {
         boolean oneShot = count != null || timeout != null;
 
         AtomicReference<Throwable> connectionFailure = new AtomicReference<>();
+        AtomicReference<Throwable> deliveryFailure = new AtomicReference<>();
         var options = broker.toBusOptions().reconnect(!oneShot).listener(new BusListener() {
             @Override
             public void connectionLost(Throwable cause) {
@@ -222,6 +224,13 @@ public final class ListenEvents implements Callable<Integer> {
                     connectionFailure.compareAndSet(null, cause);
                     stop.countDown();
                 }
+            }
+
+            @Override
+            public void subscriptionFailed(Subscription subscription, Throwable cause) {
+                // never a connected process that delivers nothing: end with 70 so that a supervisor restarts it
+                deliveryFailure.compareAndSet(null, cause);
+                stop.countDown();
             }
         });
         if (schemasOption != null) {
@@ -255,6 +264,11 @@ public final class ListenEvents implements Callable<Integer> {
             }
             boolean stopped = timeout == null ? await() : stop.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
             subscription.close();
+            if (deliveryFailure.get() != null) {
+                throw new XqBusException("the delivery of events stopped: " + deliveryFailure.get()
+                        + "; the event being handled was not acknowledged; exiting so that a supervisor restarts listenevents",
+                        deliveryFailure.get());
+            }
             if (!oneShot) {
                 err.println("listenevents: stopped; " + status(bus, subscription));
             }
