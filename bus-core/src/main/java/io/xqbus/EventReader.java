@@ -86,6 +86,7 @@ final class EventReader {
         }
         XdmNode document = new XdmNode(root);
         Map<String, String> env = parsed.envelope();
+        limits.checkEnvelope(env, sourceName);
         String id = env.get("id");
         if (id == null || id.isBlank()) {
             id = fallbackId != null && !fallbackId.isBlank() ? fallbackId : UUID.randomUUID().toString();

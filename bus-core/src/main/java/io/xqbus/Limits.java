@@ -2,8 +2,8 @@ package io.xqbus;
 
 /**
  * Bounds on what the bus accepts from users and the network (brief §4, §8): the largest event, the deepest
- * nesting, the longest text or attribute value, and for filters a time limit per evaluation and a largest
- * result. They protect consumers from documents and queries built to exhaust memory, stack or CPU, and from
+ * nesting, the longest text or attribute value, the longest message property, and for filters a time limit per
+ * evaluation and a largest result. They protect consumers from documents and queries built to exhaust memory, stack or CPU, and from
  * events built to fill the XQuery engine's name table (which never forgets a name, and holds about a million).
  *
  * @param maxEventBytes   the largest event body in bytes that is parsed at all
@@ -17,10 +17,15 @@ package io.xqbus;
  *                         bringing a name not met before is refused (names already met, and those the
  *                         schemas, filters and envelope use, still pass; one event may bring at most
  *                         1,000 units and 16 URIs: see io.xqbus.internal.xml.NameAdmission)
+ * @param maxPropertyChars   the longest value of one message property (AMQP application property) a consumer
+ *                           accepts, in characters (bytes for binary values); the event id, {@code xqbus_id}, and the
+ *                           AMQP message id are held to {@link #MAX_ID_CHARS} instead. Properties become event
+ *                           ids, filter variables and log lines, so they are bounded like values, before use
+ * @param maxPropertiesChars the most characters all of a message's properties may have together, names and values
  * @since 0.1
  */
 public record Limits(int maxEventBytes, int maxDepth, int maxValueChars, java.time.Duration filterTime, int maxResultItems,
-                     int maxOverruns, int maxDistinctNames) {
+                     int maxOverruns, int maxDistinctNames, int maxPropertyChars, int maxPropertiesChars) {
 
     /** 1 MiB: events are small; a body larger than this is refused before it is parsed. */
     public static final int DEFAULT_MAX_EVENT_BYTES = 1 << 20;
@@ -43,6 +48,16 @@ public record Limits(int maxEventBytes, int maxDepth, int maxValueChars, java.ti
     public static final int DEFAULT_MAX_DISTINCT_NAMES = 200_000;
     /** The most {@link #maxDistinctNames} may be: below the name pool's size, with room for filters. */
     public static final int MAX_DISTINCT_NAMES = 1_000_000;
+    /** 4 Ki characters: a property is a short header (a source, a producer, a tag), never a document. */
+    public static final int DEFAULT_MAX_PROPERTY_CHARS = 4 * 1024;
+    /** 64 Ki characters for all of a message's properties, names and values together. */
+    public static final int DEFAULT_MAX_PROPERTIES_CHARS = 64 * 1024;
+    /**
+     * 256 characters: the longest event id, whether it comes from the envelope's {@code id} attribute, the
+     * {@code xqbus_id} property or the AMQP message id. A publisher refuses a longer envelope id; a consumer
+     * rejects a message carrying one. Not configurable: every consumer must accept what any publisher sends.
+     */
+    public static final int MAX_ID_CHARS = 256;
     /** The defaults. */
     public static final Limits DEFAULT = new Limits(DEFAULT_MAX_EVENT_BYTES, DEFAULT_MAX_DEPTH);
 
@@ -56,6 +71,13 @@ public record Limits(int maxEventBytes, int maxDepth, int maxValueChars, java.ti
         this(maxEventBytes, maxDepth, maxValueChars, filterTime, maxResultItems, maxOverruns, DEFAULT_MAX_DISTINCT_NAMES);
     }
 
+    /** The given limits with the default property bounds. */
+    public Limits(int maxEventBytes, int maxDepth, int maxValueChars, java.time.Duration filterTime, int maxResultItems, int maxOverruns,
+                  int maxDistinctNames) {
+        this(maxEventBytes, maxDepth, maxValueChars, filterTime, maxResultItems, maxOverruns, maxDistinctNames,
+                DEFAULT_MAX_PROPERTY_CHARS, DEFAULT_MAX_PROPERTIES_CHARS);
+    }
+
     public Limits {
         if (maxEventBytes <= 0 || maxDepth < 2 || maxValueChars <= 0 || maxResultItems <= 0 || maxOverruns <= 0) {
             throw new IllegalArgumentException("limits must be positive and allow at least an Event and its payload (maxDepth >= 2)");
@@ -63,16 +85,48 @@ public record Limits(int maxEventBytes, int maxDepth, int maxValueChars, java.ti
         if (maxDistinctNames <= 0 || maxDistinctNames > MAX_DISTINCT_NAMES) {
             throw new IllegalArgumentException("maxDistinctNames must be between 1 and " + MAX_DISTINCT_NAMES + ": " + maxDistinctNames);
         }
+        if (maxPropertyChars < MAX_ID_CHARS || maxPropertiesChars < maxPropertyChars) {
+            throw new IllegalArgumentException("maxPropertyChars must be at least " + MAX_ID_CHARS + " and maxPropertiesChars at least "
+                    + "maxPropertyChars: " + maxPropertyChars + ", " + maxPropertiesChars);
+        }
         java.util.Objects.requireNonNull(filterTime, "filterTime");
+    }
+
+    /** The longest value the message property {@code name} may have: {@link #MAX_ID_CHARS} for the event id. */
+    int maxPropertyChars(String name) {
+        return XqBus.PROP_ID.equals(name) ? MAX_ID_CHARS : maxPropertyChars;
+    }
+
+    /**
+     * Refuses envelope attributes that would travel as message properties longer than consumers accept: the
+     * id ({@link #MAX_ID_CHARS}), the source and the producer ({@link #maxPropertyChars}). Checked where an
+     * event is prepared for publishing and where one is read, so a publisher never sends what consumers reject.
+     */
+    void checkEnvelope(java.util.Map<String, String> envelope, String sourceName) throws InvalidEventException {
+        for (String attribute : new String[] {"id", "source", "producer"}) {
+            String value = envelope.get(attribute);
+            int max = attribute.equals("id") ? MAX_ID_CHARS : maxPropertyChars;
+            if (value != null && value.length() > max) {
+                throw new InvalidEventException("the envelope attribute " + attribute + " is " + value.length()
+                        + " characters long, more than the limit of " + max, new Location(sourceName, 0, 0, "/Event/@" + attribute));
+            }
+        }
     }
 
     /** These limits with another filter time limit. */
     public Limits withFilterTime(java.time.Duration time) {
-        return new Limits(maxEventBytes, maxDepth, maxValueChars, time, maxResultItems, maxOverruns, maxDistinctNames);
+        return new Limits(maxEventBytes, maxDepth, maxValueChars, time, maxResultItems, maxOverruns, maxDistinctNames, maxPropertyChars,
+                maxPropertiesChars);
     }
 
     /** These limits with another bound on distinct names. */
     public Limits withMaxDistinctNames(int names) {
-        return new Limits(maxEventBytes, maxDepth, maxValueChars, filterTime, maxResultItems, maxOverruns, names);
+        return new Limits(maxEventBytes, maxDepth, maxValueChars, filterTime, maxResultItems, maxOverruns, names, maxPropertyChars,
+                maxPropertiesChars);
+    }
+
+    /** These limits with other bounds on message properties (one value; all together). */
+    public Limits withMaxPropertyChars(int each, int all) {
+        return new Limits(maxEventBytes, maxDepth, maxValueChars, filterTime, maxResultItems, maxOverruns, maxDistinctNames, each, all);
     }
 }

@@ -68,6 +68,7 @@ public final class PreparedEvent {
         XmlWriter payload = new XmlWriter((int) Math.min(size + 64, 1 << 16));
         EventParser.Parsed parsed = EventParser.parse(input, sourceName, limits, schemas.compiled(), payload, null);
         checkVersion(parsed, sourceName);
+        limits.checkEnvelope(parsed.envelope(), sourceName);   // what consumers would reject as message properties
         String id = parsed.envelope().get("id");
         if (id == null || id.isBlank()) {
             id = java.util.UUID.randomUUID().toString();

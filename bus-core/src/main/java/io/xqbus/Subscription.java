@@ -10,14 +10,12 @@ import org.slf4j.LoggerFactory;
 import org.xml.sax.InputSource;
 
 import jakarta.jms.BytesMessage;
-import jakarta.jms.Destination;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
+import jakarta.jms.MessageListener;
 import jakarta.jms.MessageConsumer;
-import jakarta.jms.Queue;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
-import jakarta.jms.Topic;
 
 import io.xqbus.internal.Printable;
 import io.xqbus.internal.xml.EventParser;
@@ -77,6 +75,13 @@ public final class Subscription implements AutoCloseable {
             return size() > 10_000;
         }
     };
+
+    /**
+     * The address of the consumer whose message is being delivered, when it is one address (not a pattern): the
+     * most trusted answer to where the message arrived ({@link Incoming#arrival}). Set by {@link #listener} on
+     * the session's delivery thread before each message, read on that thread only.
+     */
+    private String arrivalLink;
 
     private final Map<String, AtomicLong> matched = new LinkedHashMap<>();
     private final java.util.concurrent.ThreadPoolExecutor pool;
@@ -268,6 +273,18 @@ public final class Subscription implements AutoCloseable {
         } catch (JMSException e) {
             LOG.debug("closing a subscription: {}", e.getMessage());
         }
+    }
+
+    /**
+     * The listener for the consumer attached to {@code link} (null for a queue, such as a RabbitMQ group's): it
+     * tells {@link #onMessage} which link the message came through, since the message itself may lie about it.
+     */
+    MessageListener listener(String link) {
+        String single = link == null || Incoming.isPattern(link) ? null : link;
+        return m -> {
+            arrivalLink = single;
+            deliver(m);
+        };
     }
 
     /**
@@ -463,17 +480,27 @@ public final class Subscription implements AutoCloseable {
             } else {
                 copy = session.createTextMessage("");
             }
+            Limits limits = bus.options().limits();
+            long kept = 0;
             for (var names = original.getPropertyNames(); names.hasMoreElements(); ) {
                 String name = (String) names.nextElement();
                 if (name.startsWith("xqbus_") && !name.startsWith("xqbus_dl_")) {
-                    copy.setObjectProperty(name, original.getObjectProperty(name));
+                    Object value = original.getObjectProperty(name);
+                    long length = Incoming.length(value);
+                    boolean simple = value instanceof String || value instanceof Number || value instanceof Boolean;
+                    if (!simple || length > limits.maxPropertyChars(name) || (kept += name.length() + length) > limits.maxPropertiesChars()) {
+                        truncated = true;   // an oversized or odd property (the likely reason it is here) is left out
+                        continue;
+                    }
+                    copy.setObjectProperty(name, value);
                 }
             }
             copy.setStringProperty(SubscriptionOptions.PROP_DL_REASON, reason.length() > 2000 ? reason.substring(0, 2000) + "…" : reason);
             if (filter != null) {
                 copy.setStringProperty(SubscriptionOptions.PROP_DL_FILTER, filter);
             }
-            copy.setStringProperty(SubscriptionOptions.PROP_DL_ADDRESS, address(original));
+            String arrived = address(original);
+            copy.setStringProperty(SubscriptionOptions.PROP_DL_ADDRESS, arrived != null ? arrived : Incoming.UNKNOWN_ADDRESS);
             copy.setStringProperty(SubscriptionOptions.PROP_DL_TIME, java.time.Instant.now().toString());
             copy.setIntProperty(SubscriptionOptions.PROP_DL_ATTEMPTS, attempts);
             if (truncated) {
@@ -486,7 +513,7 @@ public final class Subscription implements AutoCloseable {
             deadLetters.send(copy);
             deadLettered.incrementAndGet();
             bus.counters().deadLettered.increment();
-            LOG.warn("dead-lettered event {}{}: {}", Printable.of(eventId), filter == null ? "" : " (filter " + Printable.of(filter) + ")",
+            LOG.warn("dead-lettered {}{}: {}", Printable.of(Incoming.label(eventId)), filter == null ? "" : " (filter " + Printable.of(filter) + ")",
                     Printable.of(reason));
             try {
                 bus.options().listener().deadLettered(eventId, filter, reason);
@@ -498,18 +525,18 @@ public final class Subscription implements AutoCloseable {
             // no right to publish there (README's readers): do not run the handlers again on every redelivery;
             // the broker moves the event to its dead-letter address once its delivery limit is reached. Only
             // where a rollback counts as a delivery (transactions; RabbitMQ's recover has no limit on classic queues)
-            if (transacted) {
+            if (transacted && Incoming.id(original) != null) {   // a message without id cannot be told from the next one
                 leftToBroker.put(messageId(original), Boolean.TRUE);
             }
             String user = bus.options().user();
-            LOG.error("cannot dead-letter event {}: {} may not publish to {} ({}); the event is left to the broker, which "
+            LOG.error("cannot dead-letter {}: {} may not publish to {} ({}); the event is left to the broker, which "
                             + "dead-letters it after its delivery limit (grant publish on {} to dead-letter with the reason)",
-                    eventId, user == null ? "an anonymous connection" : "user '" + user + "'", SubscriptionOptions.DEAD_LETTER_ADDRESS,
+                    Printable.of(Incoming.label(eventId)), user == null ? "an anonymous connection" : "user '" + user + "'", SubscriptionOptions.DEAD_LETTER_ADDRESS,
                     e.getMessage(), SubscriptionOptions.DEAD_LETTER_ADDRESS);
             rollback();
             return false;
         } catch (JMSException e) {
-            LOG.error("cannot dead-letter event {}: {}; it stays unacknowledged and will be redelivered", Printable.of(eventId),
+            LOG.error("cannot dead-letter {}: {}; it stays unacknowledged and will be redelivered", Printable.of(Incoming.label(eventId)),
                     Printable.of(e.getMessage()));
             rollback();
             return false;
@@ -544,8 +571,9 @@ public final class Subscription implements AutoCloseable {
 
     private Event toEvent(Message message) throws InvalidEventException {
         Limits limits = bus.options().limits();
-        String idProperty = property(message, XqBus.PROP_ID);
-        String sourceName = "message " + (idProperty != null ? idProperty : jmsId(message));
+        String address = address(message);
+        String sourceName = Incoming.source(message, address);
+        Incoming.checkProperties(message, limits, sourceName);   // before a property becomes an id, a variable or a log line
         InputSource input;
         try {
             if (message instanceof TextMessage text) {
@@ -573,9 +601,10 @@ public final class Subscription implements AutoCloseable {
         } catch (JMSException e) {
             throw new InvalidEventException("cannot read the message body: " + e.getMessage(), new Location(sourceName, 0, 0, null), e);
         }
-        String fallbackId = idProperty;
-        return EventReader.read(input, sourceName, limits, bus.options().validateIncoming() ? bus.schemas().compiled() : null,
-                fallbackId != null ? fallbackId : jmsId(message), address(message));
+        Event event = EventReader.read(input, sourceName, limits, bus.options().validateIncoming() ? bus.schemas().compiled() : null,
+                Incoming.id(message), address);
+        Incoming.checkType(event.type(), address, bus.options().prefix(), sourceName);
+        return event;
     }
 
     private static InvalidEventException tooLarge(long size, Limits limits, String sourceName) {
@@ -583,39 +612,13 @@ public final class Subscription implements AutoCloseable {
                 new Location(sourceName, 0, 0, null));
     }
 
-    private static String messageId(Message m) {
-        String id = property(m, XqBus.PROP_ID);
-        return id != null ? id : String.valueOf(jmsId(m));
+    /** The message's id, or {@code message without id on ADDRESS} (an oversized id is never used). */
+    private String messageId(Message m) {
+        return Incoming.name(m, address(m));
     }
 
-    private static String jmsId(Message m) {
-        try {
-            return m.getJMSMessageID();
-        } catch (JMSException e) {
-            return null;
-        }
-    }
-
-    private static String property(Message m, String name) {
-        try {
-            return m.propertyExists(name) ? m.getStringProperty(name) : null;
-        } catch (JMSException | RuntimeException e) {
-            return null;
-        }
-    }
-
-    private static String address(Message m) {
-        try {
-            Destination d = m.getJMSDestination();
-            if (d instanceof Topic t) {
-                return t.getTopicName();
-            }
-            if (d instanceof Queue q) {
-                return q.getQueueName();
-            }
-        } catch (JMSException e) {
-            // the address is informational
-        }
-        return null;
+    /** Where the message arrived, or null when unknown: see {@link Incoming#arrival}. */
+    private String address(Message m) {
+        return Incoming.arrival(m, arrivalLink, bus.options().limits());
     }
 }

@@ -65,6 +65,12 @@ public final class XqBus implements AutoCloseable {
     public static final String PROP_SOURCE = "xqbus_source";
     public static final String PROP_PRODUCER = "xqbus_producer";
     public static final String PROP_SEQ = "xqbus_seq";
+    /**
+     * The address the broker routed a message to, written by the broker (the embedded broker's
+     * {@code io.xqbus.broker.AddressStampPlugin}), never by producers: it tells a consumer on {@code PREFIX.#} which
+     * event type the producer was allowed to publish (brief §10).
+     */
+    public static final String PROP_ADDRESS = "xqbus_address";
 
     /** Messages a consumer holds ahead of processing; low, so large events cannot pile up (brief §8). */
     static final int PREFETCH = 100;
@@ -650,8 +656,8 @@ public final class XqBus implements AutoCloseable {
             Subscription s = new Subscription(this, session, consumers, List.copyOf(filters), handler,
                     rabbitGroup ? List.of(rabbitQueue(group)) : addresses,
                     subscriptionOptions);
-            for (MessageConsumer consumer : consumers) {
-                consumer.setMessageListener(s::deliver);
+            for (int i = 0; i < consumers.size(); i++) {   // each knows its own address: where its messages arrived
+                consumers.get(i).setMessageListener(s.listener(rabbitGroup ? null : addresses.get(i)));
             }
             subscriptions.add(s);
             return s;

@@ -29,6 +29,11 @@ final class Inbox implements MatchHandler {
         return m;
     }
 
+    /** The next match, or null when none arrives before the deadline (for a test that says itself what is missing). */
+    Match poll() throws InterruptedException {
+        return matches.poll(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     /** The next n matches. */
     List<Match> next(int n) throws InterruptedException {
         List<Match> out = new ArrayList<>();

@@ -407,6 +407,8 @@ public final class EmbeddedBroker implements AutoCloseable {
             });
             c.putSecurityRoles(match, set);
         });
+        // consumers learn from the broker where an event really arrived, whatever the producer wrote in 'to'
+        c.registerBrokerPlugin(new AddressStampPlugin(prefix));
         c.setJMXManagementEnabled(false);
         c.setJournalType(JournalType.NIO);
         c.setMaxDiskUsage(100);

@@ -35,6 +35,62 @@ class EmbeddedBrokerTest {
         assertTrue(uri.getPort() > 0);
     }
 
+    /**
+     * #23 item 1: the broker writes the address it routed to into {@value AddressStampPlugin#PROPERTY}, over what the
+     * producer put there, also for a large message (re-encoded differently by Artemis) and across a restart;
+     * addresses outside the prefix are left alone.
+     */
+    @Test
+    void theBrokerStampsTheAddressItRoutedToOverTheProducersClaim(@TempDir Path data) throws Exception {
+        try (EmbeddedBroker broker = EmbeddedBroker.builder().dataDirectory(data).build().start()) {
+            Connection c = new JmsConnectionFactory(broker.uri()).createConnection();
+            try {
+                Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                s.createSharedDurableConsumer(s.createTopic("xqbus.events.#"), "stamp").close();
+                MessageProducer producer = s.createProducer(s.createTopic("xqbus.events.ClientPoll"));
+                producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+                for (String body : new String[] {"small", "large" + "x".repeat(300_000)}) {
+                    TextMessage m = s.createTextMessage(body);
+                    m.setStringProperty(AddressStampPlugin.PROPERTY, "xqbus.events.NodeLeave");   // a forged claim
+                    producer.send(m);
+                }
+                MessageProducer other = s.createProducer(s.createQueue("elsewhere"));
+                TextMessage kept = s.createTextMessage("elsewhere");
+                kept.setStringProperty(AddressStampPlugin.PROPERTY, "as-sent");
+                other.send(kept);
+            } finally {
+                c.close();
+            }
+            broker.stop();
+            broker.start();
+            c = new JmsConnectionFactory(broker.uri()).createConnection();
+            try {
+                c.start();
+                Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                MessageConsumer group = s.createSharedDurableConsumer(s.createTopic("xqbus.events.#"), "stamp");
+                for (String expected : new String[] {"small", "large"}) {
+                    Message m = group.receive(DEADLINE_MS);
+                    assertNotNull(m, expected + " missing after the restart");
+                    assertTrue(((TextMessage) m).getText().startsWith(expected));
+                    assertEquals("xqbus.events.ClientPoll", m.getStringProperty(AddressStampPlugin.PROPERTY), expected);
+                }
+                Message elsewhere = s.createConsumer(s.createQueue("elsewhere")).receive(DEADLINE_MS);
+                assertNotNull(elsewhere);
+                assertEquals("as-sent", elsewhere.getStringProperty(AddressStampPlugin.PROPERTY), "outside the prefix: not touched");
+            } finally {
+                c.close();
+            }
+        }
+    }
+
+    @Test
+    void thePluginReadsItsPrefixFromBrokerXml() {
+        AddressStampPlugin plugin = new AddressStampPlugin();
+        assertEquals(EmbeddedBroker.DEFAULT_PREFIX, plugin.prefix());
+        plugin.init(java.util.Map.of(AddressStampPlugin.PREFIX_KEY, "acme.events"));
+        assertEquals("acme.events", plugin.prefix());
+    }
+
     @Test
     void everyAddressUnderThePrefixIsATopicWhateverTheSenderSays(URI uri) throws Exception {
         Connection c = new JmsConnectionFactory(uri).createConnection();
