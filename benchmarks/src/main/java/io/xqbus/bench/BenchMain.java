@@ -19,9 +19,10 @@ public final class BenchMain {
             case "memory" -> FilterMemoryBench.main(rest);
             case "name-flood" -> NameFloodBench.main(rest);
             case "e2e" -> EndToEndBench.main(rest);
+            case "faults" -> FaultSoak.main(rest);
             case "jmh" -> org.openjdk.jmh.Main.main(rest);
             default -> {
-                System.err.println("usage: xqbus-bench send-stream [EVENTS] [ROUNDS] [WARMUP] | filters [EVENTS] | memory [FILTERS] | name-flood [EVENTS] | e2e [EVENTS] [ROUNDS] | jmh [JMH OPTIONS]");
+                System.err.println("usage: xqbus-bench send-stream [EVENTS] [ROUNDS] [WARMUP] | filters [EVENTS] | memory [FILTERS] | name-flood [EVENTS] | e2e [EVENTS] [ROUNDS] | faults [SECONDS] [KILL_EVERY_SECONDS] | jmh [JMH OPTIONS]");
                 System.exit(name.equals("help") ? 0 : 2);
             }
         }
