@@ -70,7 +70,7 @@ public final class Filter {
         this.text = text;
         this.declaredVariables = declaredVariables;
         this.guarded = guarded;
-        this.shape = FilterShape.analyze(text);
+        this.shape = FilterShape.of(executable);
         this.executable = shape != null && shape.exact() ? null : executable;
     }
 
@@ -79,21 +79,21 @@ public final class Filter {
      * with an Error (the analysis keeps the queries that can allocate without bound off that path).
      */
     static Filter inlineForTests(Filter f) {
-        return new Filter(f.name, f.text, f.executable, f.declaredVariables, false);
+        return new Filter(f.name, f.text, f.executable(), f.declaredVariables, false);
     }
 
-    /** What the text says about the events this filter can match, or null (it may match any event). */
+    /** What every match of this filter requires, from its compiled tree, or null (it may match any event). */
     FilterShape shape() {
         return shape;
     }
 
     /**
-     * The event types (payload local names) every match of this filter requires, or an empty set when it
+     * The event types (payload local names) of which every match has one, or an empty set when it
      * may match events of any type. Subscriptions whose filters all name types attach only to those types'
      * addresses (brief §3), and a filter index skips filters that cannot match an event.
      */
     public Set<String> types() {
-        return shape == null ? Set.of() : Set.of(shape.type());
+        return shape == null ? Set.of() : shape.types();
     }
 
     /**

@@ -39,6 +39,7 @@ class FilterIndexPropertyTest {
     static final String P = "declare namespace f='" + NS + "'; ";
     static final String[] VALUES = {"x", "y", "z", "", "x y"};
     static final int TYPES = 6;
+    static final String[] SOURCES = {"pbx1", "pbx2", "x"};
 
     static String type(Random r) {
         return "T" + r.nextInt(TYPES);
@@ -60,7 +61,8 @@ class FilterIndexPropertyTest {
         String d = "ABC".charAt(r.nextInt(3)) + "";
         String v = q(value(r));
         String w = q(value(r));
-        return switch (r.nextInt(22)) {
+        String s = q(SOURCES[r.nextInt(SOURCES.length)]);
+        return switch (r.nextInt(44)) {
             case 0 -> P + "/f:Event/f:" + t + "[f:" + c + " = " + v + "]";
             case 1 -> P + "./f:Event/f:" + t + "[f:" + c + " = " + v + "]";
             case 2 -> P + "let $e := ./f:Event return $e/f:" + t + "[f:" + c + " = " + v + "]";
@@ -82,13 +84,39 @@ class FilterIndexPropertyTest {
             case 18 -> P + "/f:Event/f:" + t + "[f:" + c + " != " + v + "]";
             case 19 -> P + "/f:Event/f:" + t + "[1][f:" + c + " = " + v + "]";
             case 20 -> P + "(: a comment :) /f:Event/f:" + t + "[f:" + c + " = " + v + "]";
+            // #24: the same conditions spelt every other way users write them, and the new kinds of condition
+            case 22 -> P + "/f:Event/*/f:" + c + " = " + v;
+            case 23 -> P + "//f:" + c + " = " + v;
+            case 24 -> P + "let $x := ./f:Event return $x/*[f:" + c + " = " + v + "]";
+            case 25 -> P + "declare variable $type external; $type = '" + t + "' and /f:Event/*/f:" + c + " = " + v;
+            case 26 -> P + "declare variable $type external; $type = ('" + t + "', '" + u + "')";
+            case 27 -> P + "let $e := ./f:Event return $e/f:" + t + " or $e/f:" + u;
+            case 28 -> P + "/f:Event/f:" + t + "[f:" + c + "/f:" + d + " = " + v + "]";
+            case 29 -> P + "/f:Event/f:" + t + "[starts-with(f:" + c + ", " + v + ")]";
+            case 30 -> P + "/f:Event/f:" + t + "[f:" + c + " > " + v + "]";
+            case 31 -> P + "declare variable $source external; $source = " + s;
+            case 32 -> P + "/*/@source = " + s;
+            case 33 -> P + "/f:Event/f:" + t + "[f:" + c + " eq " + v + "]";
+            case 34 -> P + "declare default element namespace '" + NS + "'; /Event/" + t + "[" + c + " = " + v + "]";
+            case 35 -> P + "/f:Event/f:" + t + "/f:" + c + " = (" + v + ", " + w + ")";
+            case 36 -> P + "/f:Event/*[@k = " + v + "]";
+            case 37 -> P + "//f:" + d + "[starts-with(., " + v + ")]";
+            case 38 -> P + "/f:Event/f:" + t + "[f:" + c + " = " + v + "] or //f:" + d + " = " + w;
+            case 39 -> P + "declare variable $source external; $source = " + s + " and /f:Event/f:" + t + "[@k = " + v + "]";
+            case 40 -> P + "/f:Event/f:" + t + "[contains(f:" + c + ", " + v + ")]";
+            case 41 -> P + "/f:Event/f:" + t + "[f:" + c + " = " + v + "]/f:" + d + "/string()";
+            case 42 -> P + "exists(/f:Event/f:" + t + "/@k)";
             default -> P + "declare variable $type external; $type = '" + t + "'";
         };
     }
 
     /** A random event: a payload of a random type with random children (some repeated) and attributes. */
     static String event(Random r) {
-        StringBuilder b = new StringBuilder("<Event xmlns='" + NS + "'><" + type(r));
+        StringBuilder b = new StringBuilder("<Event xmlns='" + NS + "'");
+        if (r.nextInt(4) != 0) {
+            b.append(" source='").append(SOURCES[r.nextInt(SOURCES.length)]).append("'");
+        }
+        b.append("><" + type(r));
         if (r.nextBoolean()) {
             b.append(" k='").append(value(r)).append("'");
         }
@@ -100,9 +128,15 @@ class FilterIndexPropertyTest {
         for (int i = 0; i < children; i++) {
             String c = "ABC".charAt(r.nextInt(3)) + "";
             String open = r.nextInt(6) == 0 ? "o:" + c + " xmlns:o='urn:other'" : c;   // sometimes not the filter's namespace
-            b.append('<').append(open).append('>').append(value(r)).append("</").append(open, 0, open.indexOf(' ') < 0 ? open.length() : open.indexOf(' ')).append('>');
+            String content = value(r);
+            if (r.nextInt(4) == 0) {   // a nested element: deeper paths and descendants
+                String n = "ABC".charAt(r.nextInt(3)) + "";
+                content = "<" + n + ">" + value(r) + "</" + n + ">";
+            }
+            b.append('<').append(open).append('>').append(content).append("</").append(open, 0, open.indexOf(' ') < 0 ? open.length() : open.indexOf(' ')).append('>');
         }
-        String t = b.substring(b.indexOf("<T") + 1, b.indexOf("<T") + 3);
+        int at = b.indexOf("><T") + 1;
+        String t = b.substring(at + 1, at + 3);
         return b.append("</").append(t).append("></Event>").toString();
     }
 
@@ -110,7 +144,7 @@ class FilterIndexPropertyTest {
     void theIndexAgreesWithPlainEvaluationOnEveryPair() throws Exception {
         Random r = new Random(20261123);
         List<Filter> filters = new ArrayList<>();
-        for (int i = 0; i < 400; i++) {
+        for (int i = 0; i < 800; i++) {
             filters.add(Filter.compile("f" + i, filter(r)));
         }
         FilterIndex index = new FilterIndex(filters.stream().map(Filter::shape).toList());
@@ -123,7 +157,8 @@ class FilterIndexPropertyTest {
         for (int e = 0; e < 500; e++) {
             String xml = event(r);
             XdmNode doc = Sandbox.processor().newDocumentBuilder().build(new StreamSource(new StringReader(xml)));
-            Event event = new Event("id" + e, null, NS, "src", "prod", (long) e, null, null, doc);
+            String source = doc.children().iterator().next().getAttributeValue(new net.sf.saxon.s9api.QName("source"));
+            Event event = new Event("id" + e, null, NS, source, "prod", (long) e, null, null, doc);
             XdmNode payload = event.payload();
             String type = payload.getNodeName().getLocalName();
             int[] candidates = index.candidates(payload);
@@ -133,6 +168,10 @@ class FilterIndexPropertyTest {
                 ev.setContextItem(doc);
                 if (filters.get(i).declaredVariables().contains("type")) {
                     ev.setExternalVariable(Filter.variable("type"), new net.sf.saxon.s9api.XdmAtomicValue(type));
+                }
+                if (filters.get(i).declaredVariables().contains("source")) {   // bound as the bus binds it: the envelope's
+                    ev.setExternalVariable(Filter.variable("source"), source == null ? net.sf.saxon.s9api.XdmEmptySequence.getInstance()
+                            : new net.sf.saxon.s9api.XdmAtomicValue(source));
                 }
                 XdmValue result;
                 boolean match;
@@ -162,25 +201,63 @@ class FilterIndexPropertyTest {
         assertTrue(skipped > pairs / 2, "the index must skip most non-matching pairs: " + skipped + " of " + pairs);
     }
 
+    static FilterShape shape(String query) throws FilterCompileException {
+        return Filter.compile("shape", query).shape();
+    }
+
     @Test
-    void shapesOfTheLineageForms() {
-        FilterShape s = FilterShape.analyze("declare namespace f='http://www.gonicus.de/Events'; let $e := ./f:Event return $e/f:PhoneStatus");
+    void shapesOfTheLineageForms() throws Exception {
+        String gonicus = "declare namespace f='http://www.gonicus.de/Events'; ";
+        FilterShape s = shape(gonicus + "let $e := ./f:Event return $e/f:PhoneStatus");
         assertNotNull(s);
-        assertEquals("PhoneStatus", s.type());
-        FilterShape busy = FilterShape.analyze("declare namespace f = \"http://www.gonicus.de/Events\";\n/f:Event/f:PhoneStatus[f:Status = 'busy']");
+        assertEquals(java.util.Set.of("PhoneStatus"), s.types());
+        FilterShape busy = shape("declare namespace f = \"http://www.gonicus.de/Events\";\n/f:Event/f:PhoneStatus[f:Status = 'busy']");
         assertNotNull(busy);
         assertTrue(busy.exact());
-        assertEquals("{http://www.gonicus.de/Events}Status", busy.eqKey());
-        assertNull(FilterShape.analyze("declare namespace f='x'; not(/f:Event/f:T)"));
-        assertNull(FilterShape.analyze("declare namespace f='x'; /f:Event/f:T or true()"));
-        assertNull(FilterShape.analyze("declare namespace f='x'; /f:Event/f:T[f:A = 'a&amp;b']").eqKey(),
-                "entity references in literals: not indexed by value (the type still holds)");
+        assertEquals(new FilterShape.Key(FilterShape.Kind.CHILD, "http://www.gonicus.de/Events", "Status", "busy", false),
+                busy.alternatives().get(0).key());
+        assertNull(shape("declare namespace f='x'; not(/f:Event/f:T)"));
+        assertNull(shape("declare namespace f='x'; /f:Event/f:T or true()"));
+        assertEquals("a&b", shape("declare namespace f='x'; /f:Event/f:T[f:A = 'a&amp;b']").alternatives().get(0).key().value(),
+                "the compiled literal: the entity is already resolved");
+        // the lineage's type alternatives: one of two types, no key
+        assertEquals(java.util.Set.of("ClientAnnounce", "ClientLeave"),
+                shape(gonicus + "let $e := ./f:Event return $e/f:ClientAnnounce or $e/f:ClientLeave").types());
+    }
+
+    /** #24 item 1: every spelling of one condition comes out as the same shape, from the compiled tree. */
+    @Test
+    void spellingsOfOneConditionHaveOneShape() throws Exception {
+        FilterShape.Key callerId = new FilterShape.Key(FilterShape.Kind.CHILD, NS, "CallerId", "v", false);
+        for (String q : List.of(
+                P + "/f:Event/*/f:CallerId = 'v'",
+                P + "./f:Event/*/f:CallerId = 'v'",
+                P + "'v' = /f:Event/*/f:CallerId",
+                P + "let $x := ./f:Event return $x/*[f:CallerId = 'v']",
+                P + "(: any type :) /f:Event/*[f:CallerId eq 'v']",
+                "declare namespace g='" + NS + "'; /g:Event/*/g:CallerId = \"v\"",
+                "declare default element namespace '" + NS + "'; /Event/*[CallerId = 'v']")) {
+            FilterShape s = shape(q);
+            assertNotNull(s, q);
+            assertEquals(List.of(new FilterShape.Alternative(null, callerId)), s.alternatives(), q);
+        }
+        assertEquals(List.of(new FilterShape.Alternative("T", callerId)),
+                shape(P + "declare variable $type external; $type = 'T' and /f:Event/*/f:CallerId = 'v'").alternatives());
+        assertEquals(FilterShape.Kind.DESCENDANT, shape(P + "//f:CallerId = 'v'").alternatives().get(0).key().kind());
+        assertEquals(new FilterShape.Key(FilterShape.Kind.ENVELOPE, "", "source", "pbx1", false),
+                shape(P + "declare variable $source external; $source = 'pbx1'").alternatives().get(0).key());
+        assertEquals(shape(P + "declare variable $source external; $source = 'pbx1'").alternatives(),
+                shape(P + "/*/@source = 'pbx1'").alternatives());
+        assertTrue(shape(P + "/f:Event/f:T[starts-with(f:C, 'ab')]").alternatives().get(0).key().prefix());
+        assertEquals(new FilterShape.Alternative("Load", new FilterShape.Key(FilterShape.Kind.CHILD, NS, "Value", null, false)),
+                shape(P + "/f:Event/f:Load[f:Value > 0.9]").alternatives().get(0), "an ordering: the type and the element's presence");
+        assertEquals(java.util.Set.of("A", "B"), shape(P + "declare variable $type external; $type = ('A', 'B')").types());
     }
 
     @Test
     void aTreeOfAnotherSaxonConfigurationIsRefused() throws Exception {
         // its name numbers belong to another name pool: looked up here they would name other elements
-        FilterIndex index = new FilterIndex(List.of(Filter.compile("t", P + "/f:Event/f:T1[f:A = 'x']").shape()));
+        FilterIndex index = new FilterIndex(List.of(shape(P + "/f:Event/f:T1[f:A = 'x']")));
         XdmNode foreign = new net.sf.saxon.s9api.Processor(false).newDocumentBuilder()
                 .build(new StreamSource(new StringReader("<Event xmlns='" + NS + "'><T1><A>x</A></T1></Event>")));
         XdmNode payload = new Event("f", null, NS, null, null, null, null, null, foreign).payload();

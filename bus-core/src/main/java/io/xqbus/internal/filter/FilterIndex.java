@@ -2,6 +2,7 @@ package io.xqbus.internal.filter;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,12 +17,15 @@ import net.sf.saxon.s9api.XdmNode;
 import net.sf.saxon.tree.iter.AxisIterator;
 
 /**
- * Chooses, per event, the filters worth evaluating (issue: thousands of filters at broker speed): filters
- * without a shape are always candidates; shaped filters only for events of their type, and those with an
- * equality are found by looking up the payload's child values and attributes. Names are compared as Saxon
- * name-pool fingerprints (the numbers the event tree already holds), values in hash maps. Never leaves out a
- * filter that could match (the property test checks this against plain evaluation). Immutable; thread-safe.
- * Internal.
+ * Chooses, per event, the filters worth evaluating (issue: thousands of filters at broker speed). Each shaped
+ * filter is filed once per {@linkplain FilterShape.Alternative alternative}: under its payload type (or under
+ * "any type") and, when it has a key, under the node that key names, by value (a hash lookup), by prefix (one
+ * lookup per prefix length in use) or by presence. For an event the index reads the payload's children, its
+ * attributes, the Event element's attributes and — only when some filter keys on one — the payload's
+ * descendants, and collects the filters whose condition one of them meets; unshaped filters are always
+ * candidates. Names are compared as Saxon name-pool fingerprints (the numbers the event tree already holds),
+ * types by the payload's local name. Never leaves out a filter that could match (the property test checks
+ * this against plain evaluation). Immutable; thread-safe. Internal.
  */
 public final class FilterIndex {
 
@@ -29,9 +33,10 @@ public final class FilterIndex {
     private final NamePool pool = Sandbox.processor().getUnderlyingConfiguration().getNamePool();
     private final FilterShape[] shapes;
     private final int[] always;
-    private final Keyed<Bucket> byType;
+    private final Bucket anyType;
+    private final Map<String, Bucket> byType;
 
-    /** Values by name fingerprint, sorted for a binary search: a few names per type, looked up per element. */
+    /** Values by name fingerprint, sorted for a binary search: a few names per type, looked up per node. */
     private record Keyed<V>(int[] fingerprints, List<V> values) {
         static <V> Keyed<V> of(TreeMap<Integer, V> map) {
             return new Keyed<>(map.keySet().stream().mapToInt(Integer::intValue).toArray(), List.copyOf(map.values()));
@@ -47,53 +52,107 @@ public final class FilterIndex {
         }
     }
 
-    /** The filters of one event type; those with an equality by the child element or attribute it compares. */
-    private static final class Bucket {
-        final List<Integer> unindexed = new ArrayList<>();
-        final TreeMap<Integer, Map<String, List<Integer>>> children = new TreeMap<>();
-        final TreeMap<Integer, Map<String, List<Integer>>> attributes = new TreeMap<>();
-        Keyed<Map<String, List<Integer>>> byChild;
-        Keyed<Map<String, List<Integer>>> byAttribute;
+    /** The filters keyed on one node name: by whole value, by prefix, or by the node's presence alone. */
+    private static final class Values {
+        final Map<String, List<Integer>> equal = new HashMap<>();
+        final TreeMap<Integer, Map<String, List<Integer>>> prefixes = new TreeMap<>();
+        final List<Integer> present = new ArrayList<>();
 
-        void add(NamePool pool, String eqKey, String eqValue, int filter) {
-            Map<String, List<Integer>> values;
-            if (eqKey.startsWith("@")) {   // attributes in no namespace
-                values = attributes.computeIfAbsent(pool.allocateFingerprint(NamespaceUri.NULL, eqKey.substring(1)), k -> new HashMap<>());
+        void add(FilterShape.Key key, int filter) {
+            if (key.value() == null) {
+                present.add(filter);
+            } else if (key.prefix()) {
+                prefixes.computeIfAbsent(key.value().length(), k -> new HashMap<>()).computeIfAbsent(key.value(), k -> new ArrayList<>()).add(filter);
             } else {
-                int close = eqKey.indexOf('}');   // {ns}local
-                values = children.computeIfAbsent(pool.allocateFingerprint(NamespaceUri.of(eqKey.substring(1, close)), eqKey.substring(close + 1)),
-                        k -> new HashMap<>());
+                equal.computeIfAbsent(key.value(), k -> new ArrayList<>()).add(filter);
             }
-            values.computeIfAbsent(eqValue, k -> new ArrayList<>()).add(filter);
+        }
+
+        void collect(String value, IntBuffer out) {
+            out.addAll(present);
+            out.addAll(equal.get(value));
+            for (var p : prefixes.entrySet()) {
+                if (p.getKey() > value.length()) {
+                    break;
+                }
+                out.addAll(p.getValue().get(value.substring(0, p.getKey())));
+            }
+        }
+    }
+
+    /** The filters of one payload type (or of any type): with no key, and by the kind and name of their key. */
+    private final class Bucket {
+        final List<Integer> unkeyed = new ArrayList<>();
+        final Map<FilterShape.Kind, TreeMap<Integer, Values>> building = new EnumMap<>(FilterShape.Kind.class);
+        final Map<FilterShape.Kind, Keyed<Values>> keyed = new EnumMap<>(FilterShape.Kind.class);
+
+        void add(FilterShape.Key key, int filter) {
+            if (key == null) {
+                unkeyed.add(filter);
+                return;
+            }
+            int fingerprint = pool.allocateFingerprint(NamespaceUri.of(key.namespace()), key.local());
+            building.computeIfAbsent(key.kind(), k -> new TreeMap<>()).computeIfAbsent(fingerprint, k -> new Values()).add(key, filter);
         }
 
         Bucket freeze() {
-            byChild = Keyed.of(children);
-            byAttribute = Keyed.of(attributes);
+            building.forEach((kind, map) -> keyed.put(kind, Keyed.of(map)));
             return this;
+        }
+
+        void collect(NodeInfo payload, IntBuffer out) {
+            out.addAll(unkeyed);
+            Keyed<Values> children = keyed.get(FilterShape.Kind.CHILD);
+            if (children != null) {
+                scan(payload.iterateAxis(AxisInfo.CHILD, NodeKindTest.ELEMENT), children, out);
+            }
+            Keyed<Values> attributes = keyed.get(FilterShape.Kind.ATTRIBUTE);
+            if (attributes != null) {
+                scan(payload.iterateAxis(AxisInfo.ATTRIBUTE), attributes, out);
+            }
+            Keyed<Values> envelope = keyed.get(FilterShape.Kind.ENVELOPE);
+            NodeInfo event = payload.getParent();
+            if (envelope != null && event != null) {
+                scan(event.iterateAxis(AxisInfo.ATTRIBUTE), envelope, out);
+            }
+            Keyed<Values> descendants = keyed.get(FilterShape.Kind.DESCENDANT);
+            if (descendants != null) {
+                scan(payload.iterateAxis(AxisInfo.DESCENDANT_OR_SELF, NodeKindTest.ELEMENT), descendants, out);
+            }
+        }
+
+        private static void scan(AxisIterator nodes, Keyed<Values> table, IntBuffer out) {
+            if (table.isEmpty()) {
+                return;
+            }
+            for (NodeInfo n = nodes.next(); n != null; n = nodes.next()) {
+                Values values = table.get(n.getFingerprint());
+                if (values != null) {
+                    values.collect(n.getStringValue(), out);
+                }
+            }
         }
     }
 
     public FilterIndex(List<FilterShape> shapes) {
         this.shapes = shapes.toArray(new FilterShape[0]);
         List<Integer> unshaped = new ArrayList<>();
-        TreeMap<Integer, Bucket> types = new TreeMap<>();
+        Bucket any = new Bucket();
+        Map<String, Bucket> types = new HashMap<>();
         for (int i = 0; i < this.shapes.length; i++) {
             FilterShape s = this.shapes[i];
             if (s == null) {
                 unshaped.add(i);
                 continue;
             }
-            Bucket b = types.computeIfAbsent(pool.allocateFingerprint(NamespaceUri.of(s.typeNs()), s.type()), k -> new Bucket());
-            if (s.eqKey() == null) {
-                b.unindexed.add(i);
-            } else {
-                b.add(pool, s.eqKey(), s.eqValue(), i);
+            for (FilterShape.Alternative a : s.alternatives()) {
+                (a.type() == null ? any : types.computeIfAbsent(a.type(), k -> new Bucket())).add(a.key(), i);
             }
         }
         this.always = unshaped.stream().mapToInt(Integer::intValue).toArray();
         types.values().forEach(Bucket::freeze);
-        this.byType = Keyed.of(types);
+        this.anyType = any.freeze();
+        this.byType = Map.copyOf(types);
     }
 
     /** Whether filter i is decided by its shape alone (the payload is its result). */
@@ -114,30 +173,12 @@ public final class FilterIndex {
         if (node.getConfiguration().getNamePool() != pool) {
             throw new IllegalArgumentException("the event tree was built by another Saxon configuration than the filters'");
         }
-        Bucket b = byType.get(node.getFingerprint());
-        if (b == null) {
-            return always;
-        }
-        IntBuffer out = new IntBuffer(always.length + b.unindexed.size() + 4);
+        Bucket typed = byType.get(node.getLocalPart());
+        IntBuffer out = new IntBuffer(always.length + 8);
         out.addAll(always);
-        b.unindexed.forEach(out::add);
-        if (!b.byChild.isEmpty()) {
-            AxisIterator children = node.iterateAxis(AxisInfo.CHILD, NodeKindTest.ELEMENT);
-            for (NodeInfo child = children.next(); child != null; child = children.next()) {
-                Map<String, List<Integer>> values = b.byChild.get(child.getFingerprint());
-                if (values != null) {
-                    out.addAll(values.get(child.getStringValue()));
-                }
-            }
-        }
-        if (!b.byAttribute.isEmpty()) {
-            AxisIterator attributes = node.iterateAxis(AxisInfo.ATTRIBUTE);
-            for (NodeInfo attribute = attributes.next(); attribute != null; attribute = attributes.next()) {
-                Map<String, List<Integer>> values = b.byAttribute.get(attribute.getFingerprint());
-                if (values != null) {
-                    out.addAll(values.get(attribute.getStringValue()));
-                }
-            }
+        anyType.collect(node, out);
+        if (typed != null) {
+            typed.collect(node, out);
         }
         return out.sortedDistinct();
     }
