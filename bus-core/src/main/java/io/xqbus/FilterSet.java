@@ -179,7 +179,10 @@ public final class FilterSet implements AutoCloseable {
             Filter filter = filters.get(i);
             XdmValue result;
             if (index.exact(i)) {
-                result = payload;   // decided by the index: /Event/T[C = 'v'] matched, and its result is the payload
+                result = index.decide(i, payload);   // decided by the index: the payload or true, without XQuery
+                if (result == null) {
+                    continue;
+                }
             } else {
                 result = evaluateOne(i, filter, event);
                 if (result == null) {

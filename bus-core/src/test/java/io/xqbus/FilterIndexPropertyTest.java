@@ -62,7 +62,7 @@ class FilterIndexPropertyTest {
         String v = q(value(r));
         String w = q(value(r));
         String s = q(SOURCES[r.nextInt(SOURCES.length)]);
-        return switch (r.nextInt(44)) {
+        return switch (r.nextInt(49)) {
             case 0 -> P + "/f:Event/f:" + t + "[f:" + c + " = " + v + "]";
             case 1 -> P + "./f:Event/f:" + t + "[f:" + c + " = " + v + "]";
             case 2 -> P + "let $e := ./f:Event return $e/f:" + t + "[f:" + c + " = " + v + "]";
@@ -106,13 +106,19 @@ class FilterIndexPropertyTest {
             case 40 -> P + "/f:Event/f:" + t + "[contains(f:" + c + ", " + v + ")]";
             case 41 -> P + "/f:Event/f:" + t + "[f:" + c + " = " + v + "]/f:" + d + "/string()";
             case 42 -> P + "exists(/f:Event/f:" + t + "/@k)";
+            case 43 -> P + "/f:Event/*/f:" + c + " = " + v + " or /f:Event/*/f:" + d + " = " + w;
+            case 44 -> P + "declare variable $type external; /*/@source = " + s + " and $type = '" + t + "'";
+            case 46 -> P + "/f:Event/*/f:" + c + " = " + v + " and /f:Event/*/f:" + d + " = " + w;   // two keys: evaluated
+            case 47 -> P + "exists(/f:Event/f:" + t + ") and exists(/f:Event/f:" + u + ")";
+            case 45 -> P + "declare variable $type external; $type = ('" + t + "', '" + u + "') and //f:" + c + " = " + v;
             default -> P + "declare variable $type external; $type = '" + t + "'";
         };
     }
 
     /** A random event: a payload of a random type with random children (some repeated) and attributes. */
     static String event(Random r) {
-        StringBuilder b = new StringBuilder("<Event xmlns='" + NS + "'");
+        // now and then a whole event in another namespace: local names match the filters', namespaces do not
+        StringBuilder b = new StringBuilder("<Event xmlns='" + (r.nextInt(8) == 0 ? "urn:other" : NS) + "'");
         if (r.nextInt(4) != 0) {
             b.append(" source='").append(SOURCES[r.nextInt(SOURCES.length)]).append("'");
         }
@@ -154,6 +160,7 @@ class FilterIndexPropertyTest {
         int pairs = 0;
         int matches = 0;
         int skipped = 0;
+        int exact = 0;
         for (int e = 0; e < 500; e++) {
             String xml = event(r);
             XdmNode doc = Sandbox.processor().newDocumentBuilder().build(new StreamSource(new StringReader(xml)));
@@ -192,12 +199,18 @@ class FilterIndexPropertyTest {
                     skipped++;
                 }
                 if (candidate && index.exact(i)) {
-                    assertTrue(match, "an exact filter matched by the index must match: " + filters.get(i).text() + "\n on " + xml);
-                    assertEquals(result.toString(), payload.toString(), "an exact filter's result is the payload");
+                    XdmValue decided = index.decide(i, payload);
+                    assertEquals(match, decided != null, "an exact filter found by the index matches exactly when evaluation does: "
+                            + filters.get(i).text() + "\n on " + xml);
+                    if (match) {
+                        assertEquals(result.toString(), decided.toString(), "an exact filter's result is the query's: " + filters.get(i).text());
+                    }
+                    exact++;
                 }
             }
         }
         assertTrue(matches > 1000, "the random cases must produce matches: " + matches);
+        assertTrue(exact > 1000, "the random cases must include exact decisions: " + exact);
         assertTrue(skipped > pairs / 2, "the index must skip most non-matching pairs: " + skipped + " of " + pairs);
     }
 

@@ -29,9 +29,12 @@ final class Events {
      * An event of about 1 KB of type {@code T<type>} (for the filter engine) with fields {@code Sensor},
      * {@code Site}, {@code Kind} whose values come from small domains, so equality filters match sometimes.
      */
+    /** How many distinct {@code source} attributes {@link #typed} events carry. */
+    static final int SOURCES = 13;
+
     static String typed(int i, int types) {
         String t = "T" + (i % types);
-        StringBuilder b = new StringBuilder(1100).append("<Event xmlns=\"").append(BENCH_NS).append("\" source=\"bench\"><").append(t).append('>');
+        StringBuilder b = new StringBuilder(1100).append("<Event xmlns=\"").append(BENCH_NS).append("\" source=\"bench").append(i % SOURCES).append("\"><").append(t).append('>');
         b.append("<Sensor>s").append(i % 50).append("</Sensor><Site>site").append(i % 7).append("</Site><Kind>k").append(i % 11).append("</Kind>");
         for (int f = 0; f < 18; f++) {
             b.append("<F").append(f).append('>').append(PAYLOAD_FILL).append("</F").append(f).append('>');

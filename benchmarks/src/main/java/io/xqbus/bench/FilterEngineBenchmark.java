@@ -49,6 +49,17 @@ public class FilterEngineBenchmark {
     @Param({"true", "false"})
     public boolean indexed;
 
+    /**
+     * How the filters are written (#24: every way users write a filter stays on the fast path): {@code typed}
+     * {@code /f:Event/f:T7[f:Sensor = 's12']}, {@code any-type} {@code /f:Event/*}{@code /f:Sensor = 's12'},
+     * {@code descendant} {@code //f:Sensor = 's12'}, {@code let} {@code let $x := ./f:Event return $x/*[…]},
+     * {@code type-var} {@code $type = 'T7' and /f:Event/*}{@code /f:Sensor = 's12'}, {@code type-or}
+     * {@code $e/f:T7 or $e/f:T9}, {@code starts-with}, {@code ordering} ({@code f:Sensor > 's12'}: the type and
+     * the element's presence narrow it) and {@code envelope} ({@code $source = 'bench3'}).
+     */
+    @Param({"typed"})
+    public String shape;
+
     private FilterSet set;
     private String[] events;
     private Event[] parsed;
@@ -57,7 +68,7 @@ public class FilterEngineBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        set = build(filters, indexed);
+        set = build(filters, indexed, shape);
         events = new String[1024];
         for (int i = 0; i < events.length; i++) {
             events[i] = Events.typed(i * 7919, TYPES);
@@ -71,11 +82,19 @@ public class FilterEngineBenchmark {
     }
 
     static FilterSet build(int n, boolean indexed) throws Exception {
-        List<Filter> list = compile(n);
+        return build(n, indexed, "typed");
+    }
+
+    static FilterSet build(int n, boolean indexed, String shape) throws Exception {
+        List<Filter> list = compile(n, shape);
         return indexed ? FilterSet.of(list) : FilterSet.unindexed(list);
     }
 
     static List<Filter> compile(int n) throws Exception {
+        return compile(n, "typed");
+    }
+
+    static List<Filter> compile(int n, String shape) throws Exception {
         Random r = new Random(42);
         String[] fields = {"Sensor", "Site", "Kind"};
         String[] values = {"s", "site", "k"};
@@ -83,8 +102,22 @@ public class FilterEngineBenchmark {
         List<Filter> list = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             int f = r.nextInt(3);
-            list.add(Filter.compile("f" + i, "declare namespace f='" + Events.BENCH_NS + "'; /f:Event/f:T" + r.nextInt(TYPES)
-                    + "[f:" + fields[f] + " = '" + values[f] + r.nextInt(domains[f]) + "']"));
+            String t = "T" + r.nextInt(TYPES);
+            String c = "f:" + fields[f];
+            String v = "'" + values[f] + r.nextInt(domains[f]) + "'";
+            String body = switch (shape) {
+                case "typed" -> "/f:Event/f:" + t + "[" + c + " = " + v + "]";
+                case "any-type" -> "/f:Event/*/" + c + " = " + v;
+                case "descendant" -> "//" + c + " = " + v;
+                case "let" -> "let $x := ./f:Event return $x/*[" + c + " = " + v + "]";
+                case "type-var" -> "declare variable $type external; $type = '" + t + "' and /f:Event/*/" + c + " = " + v;
+                case "type-or" -> "let $e := ./f:Event return $e/f:" + t + " or $e/f:T" + r.nextInt(TYPES);
+                case "starts-with" -> "/f:Event/f:" + t + "[starts-with(" + c + ", " + v + ")]";
+                case "ordering" -> "/f:Event/f:" + t + "[" + c + " > " + v + "]";
+                case "envelope" -> "declare variable $source external; $source = 'bench" + r.nextInt(Events.SOURCES) + "'";
+                default -> throw new IllegalArgumentException("unknown shape " + shape);
+            };
+            list.add(Filter.compile("f" + i, "declare namespace f='" + Events.BENCH_NS + "'; " + body));
         }
         return list;
     }

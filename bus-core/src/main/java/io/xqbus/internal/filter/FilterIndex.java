@@ -13,7 +13,9 @@ import net.sf.saxon.om.NamePool;
 import net.sf.saxon.om.NamespaceUri;
 import net.sf.saxon.om.NodeInfo;
 import net.sf.saxon.pattern.NodeKindTest;
+import net.sf.saxon.s9api.XdmAtomicValue;
 import net.sf.saxon.s9api.XdmNode;
+import net.sf.saxon.s9api.XdmValue;
 import net.sf.saxon.tree.iter.AxisIterator;
 
 /**
@@ -155,10 +157,31 @@ public final class FilterIndex {
         this.byType = Map.copyOf(types);
     }
 
-    /** Whether filter i is decided by its shape alone (the payload is its result). */
+    private static final XdmAtomicValue TRUE = new XdmAtomicValue(true);
+
+    /** Whether filter i is decided by its shape alone, by {@link #decide}. */
     public boolean exact(int i) {
         FilterShape s = shapes[i];
         return s != null && s.exact();
+    }
+
+    /**
+     * The result of exact filter i, which {@link #candidates} found for this payload: the payload or true, or
+     * null (no match) when the Event element or the payload is not in the namespace the query names.
+     */
+    public XdmValue decide(int i, XdmNode payload) {
+        FilterShape.Exact d = shapes[i].decision();
+        NodeInfo node = payload.getUnderlyingNode();
+        if (d.payloadNamespace() != null && !node.getNamespaceUri().toString().equals(d.payloadNamespace())) {
+            return null;
+        }
+        if (d.eventNamespace() != null) {
+            NodeInfo event = node.getParent();
+            if (event == null || !event.getNamespaceUri().toString().equals(d.eventNamespace())) {
+                return null;
+            }
+        }
+        return d.result() == FilterShape.Result.PAYLOAD ? payload : TRUE;
     }
 
     /**

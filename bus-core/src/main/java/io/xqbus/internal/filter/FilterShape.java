@@ -98,10 +98,25 @@ public final class FilterShape {
     static final int MAX_ALTERNATIVES = 32;
     private static final String EVENT = "Event";
 
-    private final List<Alternative> alternatives;
-    private final boolean exact;
+    /** What an exact filter's result is, once the index found it. */
+    public enum Result {
+        /** The payload element ({@code /p:Event/p:T[p:C = 'v']}, {@code $x/*[…]}). */
+        PAYLOAD,
+        /** The boolean true ({@code /p:Event/*}{@code /p:C = 'v'}, {@code $type = 'T'}, {@code $e/p:A or $e/p:B} …). */
+        TRUE
+    }
 
-    private FilterShape(List<Alternative> alternatives, boolean exact) {
+    /**
+     * How an exact filter decides: its result, and the namespaces the Event element and the payload must have
+     * (null: any), which the index's local-name type and key lookups do not check themselves.
+     */
+    public record Exact(Result result, String eventNamespace, String payloadNamespace) {
+    }
+
+    private final List<Alternative> alternatives;
+    private final Exact exact;
+
+    private FilterShape(List<Alternative> alternatives, Exact exact) {
         this.alternatives = List.copyOf(alternatives);
         this.exact = exact;
     }
@@ -111,8 +126,13 @@ public final class FilterShape {
         return alternatives;
     }
 
-    /** Whether the index decides the match alone and the result is the payload. */
+    /** Whether the index decides the match alone (with {@link #decision()}'s namespace checks). */
     public boolean exact() {
+        return exact != null;
+    }
+
+    /** For an exact filter, its result and namespace checks; null otherwise. */
+    public Exact decision() {
         return exact;
     }
 
@@ -130,7 +150,7 @@ public final class FilterShape {
 
     @Override
     public String toString() {
-        return (exact ? "exact " : "") + alternatives;
+        return (exact != null ? "exact " + exact.result() + " " : "") + alternatives;
     }
 
     /** The shape of a compiled filter, or null when it may match any event (nothing required is understood). */
@@ -153,7 +173,7 @@ public final class FilterShape {
         if (alternatives.isEmpty()) {
             return null;
         }
-        return new FilterShape(alternatives, alternatives.size() == 1 && isExact(body));
+        return new FilterShape(alternatives, exact(body, alternatives));
     }
 
     /** The type and the most selective key of one conjunction: an equality, then a prefix, then presence. */
@@ -175,33 +195,220 @@ public final class FilterShape {
     }
 
     /**
-     * Whether the tree is exactly {@code /p:Event/p:T[p:C = 'v']} or {@code [@a = 'v']} (Event and T in one
-     * namespace, one string literal, a general comparison, the codepoint collation): then the payload matches
-     * exactly when the index finds such a child or attribute, and the query's result is the payload.
+     * How the index alone decides the filter, or null when it must be evaluated. Exact are the forms whose
+     * match is precisely what the alternatives say (plus the namespace checks), each with a known result:
+     * <ul>
+     * <li>{@code /p:Event/p:T[p:C = 'v']}, {@code [@a = 'v']}, also with {@code *} for {@code p:T}: the payload;
+     * <li>a general {@code =} of one string literal and a path straight to the key's nodes
+     *     ({@code /p:Event/*}{@code /p:C}, {@code /p:Event/p:T/@a}, {@code //p:C}, {@code /*}{@code /@source}),
+     *     or of {@code $type}, {@code $source}, {@code $producer}; {@code exists} of such a path or of a payload
+     *     type; an {@code and} of a type-only form and one keyed form; an {@code or} of type-only forms: true.
+     * </ul>
      */
-    private static boolean isExact(Expression body) {
+    private static Exact exact(Expression body, List<Alternative> alternatives) {
+        Exact payload = payloadForm(body);
+        if (payload != null) {
+            return alternatives.size() == 1 ? payload : null;
+        }
+        Decided d = new Exactness().decide(body);
+        if (d == null) {
+            return null;
+        }
+        if (d.keys() > 1 || d.types() > 1 || d.alternatives() != alternatives.size()) {
+            return null;   // the index checks one key and one type per alternative, and must have all of them
+        }
+        return new Exact(Result.TRUE, d.eventNs(), d.payloadNs());
+    }
+
+    /** {@code /p:Event/p:T[p:C = 'v']} and its relatives whose result is the payload; null for anything else. */
+    private static Exact payloadForm(Expression body) {
         if (!(body instanceof FilterExpression f) || !(f.getBase() instanceof SlashExpression slash)) {
-            return false;
+            return null;
         }
         StructuredQName event = topEventStep(slash.getStart());
-        StructuredQName type = elementStep(slash.getStep(), AxisInfo.CHILD);
-        if (event == null || type == null || !event.getNamespaceUri().equals(type.getNamespaceUri())) {
-            return false;
+        if (event == null) {
+            return null;
         }
+        StructuredQName type = elementStep(slash.getStep(), AxisInfo.CHILD);
+        boolean anyType = slash.getStep() instanceof AxisExpression a && a.getAxis() == AxisInfo.CHILD && a.getNodeTest() == NodeKindTest.ELEMENT;
+        if (type == null && !anyType) {
+            return null;
+        }
+        String eventNs = event.getNamespaceUri().toString();
+        Exact exact = new Exact(Result.PAYLOAD, eventNs, type == null ? null : type.getNamespaceUri().toString());
         Expression p = f.getFilter();
         if (p instanceof GeneralComparison c && c.getOperator() == Token.EQUALS && codepoint(c.getStringCollator())) {
             List<String> literal = strings(c.getRhsExpression());
             Expression key = c.getLhsExpression() instanceof Atomizer a ? a.getBaseExpression() : null;
-            return literal != null && literal.size() == 1 && (elementStep(key, AxisInfo.CHILD) != null || isAttribute(key));
+            return literal != null && literal.size() == 1 && (elementStep(key, AxisInfo.CHILD) != null || isAttribute(key)) ? exact : null;
         }
         if (p instanceof ValueComparison c && c.getOperator() == Token.FEQ && codepoint(c.getStringCollator())) {
             // Saxon's form of [@a = 'v'] (an attribute is single, so eq cannot fail): (@a cast as xs:string?) eq 'v'
             List<String> literal = strings(c.getRhsExpression());
             Expression key = c.getLhsExpression() instanceof CastExpression cast && cast.getTargetType() == BuiltInAtomicType.STRING
                     ? cast.getBaseExpression() : null;
-            return literal != null && literal.size() == 1 && isAttribute(key);
+            return literal != null && literal.size() == 1 && isAttribute(key) ? exact : null;
         }
-        return false;
+        return null;
+    }
+
+    /**
+     * A boolean form decided by the index. Per alternative at most {@code keys} keys and {@code types} types
+     * (the index checks one of each), {@code alternatives} of them (compared with the analysis's own count, so
+     * that a capped or merged analysis is never taken as exact), and the namespaces it needs (null: any).
+     */
+    private record Decided(int keys, int types, int alternatives, String eventNs, String payloadNs) {
+        private static final String CONFLICT = new String("conflict");
+
+        static Decided of(int keys, int types, Straight s) {
+            return new Decided(keys, types, 1, s == null ? null : s.eventNs(), s == null ? null : s.payloadNs());
+        }
+
+        /** Both must hold; null when their namespaces disagree. */
+        Decided and(Decided o) {
+            return merge(o, keys + o.keys, types + o.types, alternatives * o.alternatives);
+        }
+
+        /** Either holds. */
+        Decided or(Decided o) {
+            return merge(o, Math.max(keys, o.keys), Math.max(types, o.types), alternatives + o.alternatives);
+        }
+
+        private Decided merge(Decided o, int k, int t, int a) {
+            String e = agree(eventNs, o.eventNs);
+            String p = agree(payloadNs, o.payloadNs);
+            return e == CONFLICT || p == CONFLICT ? null : new Decided(k, t, a, e, p);
+        }
+
+        private static String agree(String a, String b) {
+            return a == null ? b : b == null || a.equals(b) ? a : CONFLICT;
+        }
+    }
+
+    /**
+     * Where a path straight from the document goes, with no predicate on the way: the Event element, the payload,
+     * a key node. {@code eventNs}/{@code payloadNs} are the namespaces its named steps need (null: any).
+     */
+    private record Straight(Place where, boolean keyed, String eventNs, String payloadNs) {
+    }
+
+    /** The recogniser of boolean exact forms, with the {@code let} variables that stand for the Event element. */
+    private static final class Exactness {
+        private final Map<LetExpression, Straight> lets = new IdentityHashMap<>();
+
+        Decided decide(Expression e) {
+            if (e instanceof LetExpression let) {
+                Straight bound = straight(let.getSequence());
+                if (bound == null) {
+                    return null;
+                }
+                lets.put(let, bound);
+                return decide(let.getAction());
+            }
+            if (e instanceof AndExpression and) {
+                Decided a = decide(and.getLhsExpression());
+                Decided b = a == null ? null : decide(and.getRhsExpression());
+                return b == null ? null : a.and(b);
+            }
+            if (e instanceof OrExpression or) {
+                Decided a = decide(or.getLhsExpression());
+                Decided b = a == null ? null : decide(or.getRhsExpression());
+                return b == null ? null : a.or(b);
+            }
+            if (e instanceof SystemFunctionCall call && call.getFunctionName().hasURI(NamespaceUri.FN)
+                    && call.getArity() == 1 && call.getFunctionName().getLocalPart().equals("exists")) {
+                Straight s = straight(call.getArg(0));
+                if (s == null || s.where() == Place.DOCUMENT || s.where() == Place.EVENT) {
+                    return null;
+                }
+                return s.where() == Place.PAYLOAD && s.payloadNs() == null ? null
+                        : Decided.of(s.keyed() ? 1 : 0, s.payloadNs() != null ? 1 : 0, s);
+            }
+            if (e instanceof GeneralComparison c && c.getOperator() == Token.EQUALS && codepoint(c.getStringCollator())) {
+                List<String> literal = strings(c.getRhsExpression());
+                Expression other = c.getLhsExpression();
+                if (literal == null) {
+                    literal = strings(c.getLhsExpression());
+                    other = c.getRhsExpression();
+                }
+                if (literal == null || !(other instanceof Atomizer atomizer)) {
+                    return null;
+                }
+                Expression v = atomizer.getBaseExpression();
+                if (v instanceof GlobalVariableReference ref && ref.getBinding() instanceof GlobalParam
+                        && ref.getVariableName().getNamespaceUri().isEmpty()) {
+                    return switch (ref.getVariableName().getLocalPart()) {
+                        case "type" -> new Decided(0, 1, literal.size(), null, null);
+                        case "source", "producer" -> literal.size() == 1 ? Decided.of(1, 0, null) : null;
+                        default -> null;
+                    };
+                }
+                Straight s = straight(v);
+                return s != null && s.keyed() && literal.size() == 1 ? Decided.of(1, s.payloadNs() != null ? 1 : 0, s) : null;
+            }
+            return null;
+        }
+
+        /** A path from the document with named or {@code *} steps only, to a place the index knows; else null. */
+        private Straight straight(Expression e) {
+            if (e instanceof RootExpression || e instanceof ItemChecker c && c.getBaseExpression() instanceof ContextItemExpression
+                    || e instanceof ContextItemExpression) {
+                return new Straight(Place.DOCUMENT, false, null, null);
+            }
+            if (e instanceof LocalVariableReference ref && ref.getBinding() instanceof LetExpression let) {
+                return lets.get(let);
+            }
+            Expression start;
+            Expression step;
+            if (e instanceof SlashExpression slash) {
+                start = slash.getStart();
+                step = slash.getStep();
+            } else if (e instanceof SimpleStepExpression simple) {
+                start = simple.getStart();
+                step = simple.getStep();
+            } else {
+                return null;
+            }
+            Straight from = straight(start);
+            if (from == null || !(step instanceof AxisExpression axis)) {
+                return null;
+            }
+            NodeTest test = axis.getNodeTest();
+            StructuredQName name = test instanceof NameTest n ? n.getMatchingNodeName() : null;
+            boolean anyElement = test == NodeKindTest.ELEMENT;
+            boolean element = name != null && test.getPrimitiveType() == Type.ELEMENT;
+            boolean attribute = name != null && axis.getAxis() == AxisInfo.ATTRIBUTE && name.getNamespaceUri().isEmpty();
+            boolean child = axis.getAxis() == AxisInfo.CHILD;
+            switch (from.where()) {
+                case DOCUMENT -> {
+                    if (child && anyElement) {
+                        return new Straight(Place.EVENT, false, null, null);
+                    }
+                    if (child && element && name.getLocalPart().equals(EVENT)) {
+                        return new Straight(Place.EVENT, false, name.getNamespaceUri().toString(), null);
+                    }
+                    if (axis.getAxis() == AxisInfo.DESCENDANT && element && !name.getLocalPart().equals(EVENT)) {
+                        return new Straight(Place.ELEMENT, true, null, null);
+                    }
+                    return null;
+                }
+                case EVENT -> {
+                    if (child && (anyElement || element)) {
+                        return new Straight(Place.PAYLOAD, false, from.eventNs(), element ? name.getNamespaceUri().toString() : null);
+                    }
+                    return attribute ? new Straight(Place.ATTRIBUTE, true, from.eventNs(), null) : null;
+                }
+                case PAYLOAD -> {
+                    if (child && element || attribute) {
+                        return new Straight(attribute ? Place.ATTRIBUTE : Place.ELEMENT, true, from.eventNs(), from.payloadNs());
+                    }
+                    return null;
+                }
+                default -> {
+                    return null;
+                }
+            }
+        }
     }
 
     private static boolean isAttribute(Expression e) {
