@@ -56,11 +56,10 @@ public final class FaultSoak {
             port = s.getLocalPort();
         }
         FaultSoak soak = new FaultSoak(dir, port);
-        try {
-            System.exit(soak.run(seconds, killEvery));
-        } finally {
-            soak.stopAll();
-        }
+        Runtime.getRuntime().addShutdownHook(new Thread(soak::stopAll, "faults-cleanup"));   // also on Ctrl-C and on a failure
+        int rc = soak.run(seconds, killEvery);
+        soak.stopAll();
+        System.exit(rc);
     }
 
     private int run(int seconds, int killEvery) throws Exception {
@@ -211,7 +210,7 @@ public final class FaultSoak {
         p.waitFor();
     }
 
-    private void stopAll() {
+    private synchronized void stopAll() {
         for (Process p : new Process[] {consumer, broker}) {
             if (p != null && p.isAlive()) {
                 p.destroy();
