@@ -36,7 +36,12 @@ public final class FilterIndex {
     private final FilterShape[] shapes;
     private final int[] always;
     private final Bucket anyType;
-    private final Map<String, Bucket> byType;
+    /** Buckets of types named with their namespace ({@code /f:Event/f:T}), by the payload's name fingerprint. */
+    private final Keyed<Bucket> byType;
+    /** Buckets of types named by local name only ({@code $type = 'T'}). */
+    private final Map<String, Bucket> byLocalType;
+    /** Per filter, the fingerprint its Event element must have ({@code {ns}Event}), or -1: checked by {@link #decide}. */
+    private final int[] eventFingerprint;
 
     /** Values by name fingerprint, sorted for a binary search: a few names per type, looked up per node. */
     private record Keyed<V>(int[] fingerprints, List<V> values) {
@@ -59,6 +64,11 @@ public final class FilterIndex {
         final Map<String, List<Integer>> equal = new HashMap<>();
         final TreeMap<Integer, Map<String, List<Integer>>> prefixes = new TreeMap<>();
         final List<Integer> present = new ArrayList<>();
+        /** Frozen forms, read per event: arrays, not boxed lists. */
+        Map<String, int[]> equalFrozen;
+        int[] prefixLengths;
+        List<Map<String, int[]>> prefixFrozen;
+        int[] presentFrozen;
 
         void add(FilterShape.Key key, int filter) {
             if (key.value() == null) {
@@ -70,23 +80,44 @@ public final class FilterIndex {
             }
         }
 
+        Values freeze() {
+            equalFrozen = ints(equal);
+            prefixLengths = prefixes.keySet().stream().mapToInt(Integer::intValue).toArray();
+            prefixFrozen = prefixes.values().stream().map(FilterIndex::ints).toList();
+            presentFrozen = present.stream().mapToInt(Integer::intValue).toArray();
+            return this;
+        }
+
         void collect(String value, IntBuffer out) {
-            out.addAll(present);
-            out.addAll(equal.get(value));
-            for (var p : prefixes.entrySet()) {
-                if (p.getKey() > value.length()) {
-                    break;
+            out.addAll(presentFrozen);
+            int[] equals = equalFrozen.get(value);
+            if (equals != null) {
+                out.addAll(equals);
+            }
+            for (int p = 0; p < prefixLengths.length && prefixLengths[p] <= value.length(); p++) {
+                int[] found = prefixFrozen.get(p).get(value.substring(0, prefixLengths[p]));
+                if (found != null) {
+                    out.addAll(found);
                 }
-                out.addAll(p.getValue().get(value.substring(0, p.getKey())));
             }
         }
+    }
+
+    private static Map<String, int[]> ints(Map<String, List<Integer>> lists) {
+        Map<String, int[]> out = new HashMap<>(lists.size() * 2);
+        lists.forEach((k, v) -> out.put(k, v.stream().mapToInt(Integer::intValue).toArray()));
+        return out;
     }
 
     /** The filters of one payload type (or of any type): with no key, and by the kind and name of their key. */
     private final class Bucket {
         final List<Integer> unkeyed = new ArrayList<>();
         final Map<FilterShape.Kind, TreeMap<Integer, Values>> building = new EnumMap<>(FilterShape.Kind.class);
-        final Map<FilterShape.Kind, Keyed<Values>> keyed = new EnumMap<>(FilterShape.Kind.class);
+        int[] unkeyedFrozen;
+        Keyed<Values> children;
+        Keyed<Values> attributes;
+        Keyed<Values> envelope;
+        Keyed<Values> descendants;
 
         void add(FilterShape.Key key, int filter) {
             if (key == null) {
@@ -98,35 +129,45 @@ public final class FilterIndex {
         }
 
         Bucket freeze() {
-            building.forEach((kind, map) -> keyed.put(kind, Keyed.of(map)));
+            unkeyedFrozen = unkeyed.stream().mapToInt(Integer::intValue).toArray();
+            children = frozen(FilterShape.Kind.CHILD);
+            attributes = frozen(FilterShape.Kind.ATTRIBUTE);
+            envelope = frozen(FilterShape.Kind.ENVELOPE);
+            descendants = frozen(FilterShape.Kind.DESCENDANT);
             return this;
         }
 
+        private Keyed<Values> frozen(FilterShape.Kind kind) {
+            TreeMap<Integer, Values> map = building.get(kind);
+            if (map == null) {
+                return null;
+            }
+            map.values().forEach(Values::freeze);
+            return Keyed.of(map);
+        }
+
+        boolean isEmpty() {
+            return unkeyedFrozen.length == 0 && children == null && attributes == null && envelope == null && descendants == null;
+        }
+
         void collect(NodeInfo payload, IntBuffer out) {
-            out.addAll(unkeyed);
-            Keyed<Values> children = keyed.get(FilterShape.Kind.CHILD);
+            out.addAll(unkeyedFrozen);
             if (children != null) {
                 scan(payload.iterateAxis(AxisInfo.CHILD, NodeKindTest.ELEMENT), children, out);
             }
-            Keyed<Values> attributes = keyed.get(FilterShape.Kind.ATTRIBUTE);
             if (attributes != null) {
                 scan(payload.iterateAxis(AxisInfo.ATTRIBUTE), attributes, out);
             }
-            Keyed<Values> envelope = keyed.get(FilterShape.Kind.ENVELOPE);
             NodeInfo event = payload.getParent();
             if (envelope != null && event != null) {
                 scan(event.iterateAxis(AxisInfo.ATTRIBUTE), envelope, out);
             }
-            Keyed<Values> descendants = keyed.get(FilterShape.Kind.DESCENDANT);
             if (descendants != null) {
                 scan(payload.iterateAxis(AxisInfo.DESCENDANT_OR_SELF, NodeKindTest.ELEMENT), descendants, out);
             }
         }
 
         private static void scan(AxisIterator nodes, Keyed<Values> table, IntBuffer out) {
-            if (table.isEmpty()) {
-                return;
-            }
             for (NodeInfo n = nodes.next(); n != null; n = nodes.next()) {
                 Values values = table.get(n.getFingerprint());
                 if (values != null) {
@@ -138,23 +179,34 @@ public final class FilterIndex {
 
     public FilterIndex(List<FilterShape> shapes) {
         this.shapes = shapes.toArray(new FilterShape[0]);
+        this.eventFingerprint = new int[this.shapes.length];
         List<Integer> unshaped = new ArrayList<>();
         Bucket any = new Bucket();
-        Map<String, Bucket> types = new HashMap<>();
+        TreeMap<Integer, Bucket> typed = new TreeMap<>();
+        Map<String, Bucket> local = new HashMap<>();
         for (int i = 0; i < this.shapes.length; i++) {
             FilterShape s = this.shapes[i];
+            eventFingerprint[i] = -1;
             if (s == null) {
                 unshaped.add(i);
                 continue;
             }
+            if (s.exact() && s.decision().eventNamespace() != null) {
+                eventFingerprint[i] = pool.allocateFingerprint(NamespaceUri.of(s.decision().eventNamespace()), "Event");
+            }
             for (FilterShape.Alternative a : s.alternatives()) {
-                (a.type() == null ? any : types.computeIfAbsent(a.type(), k -> new Bucket())).add(a.key(), i);
+                Bucket b = a.type() == null ? any
+                        : a.typeNamespace() == null ? local.computeIfAbsent(a.type(), k -> new Bucket())
+                        : typed.computeIfAbsent(pool.allocateFingerprint(NamespaceUri.of(a.typeNamespace()), a.type()), k -> new Bucket());
+                b.add(a.key(), i);
             }
         }
         this.always = unshaped.stream().mapToInt(Integer::intValue).toArray();
-        types.values().forEach(Bucket::freeze);
-        this.anyType = any.freeze();
-        this.byType = Map.copyOf(types);
+        typed.values().forEach(Bucket::freeze);
+        local.values().forEach(Bucket::freeze);
+        this.anyType = any.freeze().isEmpty() ? null : any;
+        this.byType = Keyed.of(typed);
+        this.byLocalType = Map.copyOf(local);
     }
 
     private static final XdmAtomicValue TRUE = new XdmAtomicValue(true);
@@ -167,21 +219,17 @@ public final class FilterIndex {
 
     /**
      * The result of exact filter i, which {@link #candidates} found for this payload: the payload or true, or
-     * null (no match) when the Event element or the payload is not in the namespace the query names.
+     * null (no match) when the Event element is not in the namespace the query names (the payload's namespace the
+     * lookup by fingerprint has checked).
      */
     public XdmValue decide(int i, XdmNode payload) {
-        FilterShape.Exact d = shapes[i].decision();
-        NodeInfo node = payload.getUnderlyingNode();
-        if (d.payloadNamespace() != null && !node.getNamespaceUri().toString().equals(d.payloadNamespace())) {
-            return null;
-        }
-        if (d.eventNamespace() != null) {
-            NodeInfo event = node.getParent();
-            if (event == null || !event.getNamespaceUri().toString().equals(d.eventNamespace())) {
+        if (eventFingerprint[i] >= 0) {
+            NodeInfo event = payload.getUnderlyingNode().getParent();
+            if (event == null || event.getFingerprint() != eventFingerprint[i]) {
                 return null;
             }
         }
-        return d.result() == FilterShape.Result.PAYLOAD ? payload : TRUE;
+        return shapes[i].decision().result() == FilterShape.Result.PAYLOAD ? payload : TRUE;
     }
 
     /**
@@ -196,12 +244,20 @@ public final class FilterIndex {
         if (node.getConfiguration().getNamePool() != pool) {
             throw new IllegalArgumentException("the event tree was built by another Saxon configuration than the filters'");
         }
-        Bucket typed = byType.get(node.getLocalPart());
         IntBuffer out = new IntBuffer(always.length + 8);
         out.addAll(always);
-        anyType.collect(node, out);
+        if (anyType != null) {
+            anyType.collect(node, out);
+        }
+        Bucket typed = byType.get(node.getFingerprint());
         if (typed != null) {
             typed.collect(node, out);
+        }
+        if (!byLocalType.isEmpty()) {
+            Bucket named = byLocalType.get(node.getLocalPart());
+            if (named != null) {
+                named.collect(node, out);
+            }
         }
         return out.sortedDistinct();
     }

@@ -89,9 +89,10 @@ public final class FilterShape {
     }
 
     /**
-     * One way of matching: the payload's local name (null: any type) and at most one key (null: the type alone).
+     * One way of matching: the payload's local name (null: any type) and namespace (null: any, as for
+     * {@code $type = 'T'}), and at most one key (null: the type alone).
      */
-    public record Alternative(String type, Key key) {
+    public record Alternative(String type, String typeNamespace, Key key) {
     }
 
     /** More alternatives than this (an {@code or} of many) are not worth indexing: the filter is unshaped. */
@@ -107,10 +108,10 @@ public final class FilterShape {
     }
 
     /**
-     * How an exact filter decides: its result, and the namespaces the Event element and the payload must have
-     * (null: any), which the index's local-name type and key lookups do not check themselves.
+     * How an exact filter decides: its result, and the namespace the Event element must have (null: any), which
+     * the index's lookups do not check themselves (the payload's namespace they do, through its alternative).
      */
-    public record Exact(Result result, String eventNamespace, String payloadNamespace) {
+    public record Exact(Result result, String eventNamespace) {
     }
 
     private final List<Alternative> alternatives;
@@ -178,16 +179,16 @@ public final class FilterShape {
 
     /** The type and the most selective key of one conjunction: an equality, then a prefix, then presence. */
     private static Alternative alternative(List<Atom> conjunction) {
-        String type = null;
+        Atom type = null;
         Key best = null;
         for (Atom atom : conjunction) {
             if (atom.type() != null) {
-                type = type == null ? atom.type() : type;   // two different types cannot both hold; either is necessary
+                type = type == null ? atom : type;   // two different types cannot both hold; either is necessary
             } else if (best == null || rank(atom.key()) > rank(best)) {
                 best = atom.key();
             }
         }
-        return new Alternative(type, best);
+        return type == null ? new Alternative(null, null, best) : new Alternative(type.type(), type.typeNs(), best);
     }
 
     private static int rank(Key k) {
@@ -217,7 +218,7 @@ public final class FilterShape {
         if (d.keys() > 1 || d.types() > 1 || d.alternatives() != alternatives.size()) {
             return null;   // the index checks one key and one type per alternative, and must have all of them
         }
-        return new Exact(Result.TRUE, d.eventNs(), d.payloadNs());
+        return new Exact(Result.TRUE, d.eventNs());
     }
 
     /** {@code /p:Event/p:T[p:C = 'v']} and its relatives whose result is the payload; null for anything else. */
@@ -235,7 +236,7 @@ public final class FilterShape {
             return null;
         }
         String eventNs = event.getNamespaceUri().toString();
-        Exact exact = new Exact(Result.PAYLOAD, eventNs, type == null ? null : type.getNamespaceUri().toString());
+        Exact exact = new Exact(Result.PAYLOAD, eventNs);
         Expression p = f.getFilter();
         if (p instanceof GeneralComparison c && c.getOperator() == Token.EQUALS && codepoint(c.getStringCollator())) {
             List<String> literal = strings(c.getRhsExpression());
@@ -257,31 +258,23 @@ public final class FilterShape {
      * (the index checks one of each), {@code alternatives} of them (compared with the analysis's own count, so
      * that a capped or merged analysis is never taken as exact), and the namespaces it needs (null: any).
      */
-    private record Decided(int keys, int types, int alternatives, String eventNs, String payloadNs) {
+    private record Decided(int keys, int types, int alternatives, String eventNs) {
         private static final String CONFLICT = new String("conflict");
 
         static Decided of(int keys, int types, Straight s) {
-            return new Decided(keys, types, 1, s == null ? null : s.eventNs(), s == null ? null : s.payloadNs());
+            return new Decided(keys, types, 1, s == null ? null : s.eventNs());
         }
 
-        /** Both must hold; null when their namespaces disagree. */
+        /** Both must hold: the stricter namespace need; null when they disagree. */
         Decided and(Decided o) {
-            return merge(o, keys + o.keys, types + o.types, alternatives * o.alternatives);
+            String e = eventNs == null ? o.eventNs : o.eventNs == null || eventNs.equals(o.eventNs) ? eventNs : CONFLICT;
+            return e == CONFLICT ? null : new Decided(keys + o.keys, types + o.types, alternatives * o.alternatives, e);
         }
 
-        /** Either holds. */
+        /** Either holds: the namespace need is checked per filter, so both must need the same (or none). */
         Decided or(Decided o) {
-            return merge(o, Math.max(keys, o.keys), Math.max(types, o.types), alternatives + o.alternatives);
-        }
-
-        private Decided merge(Decided o, int k, int t, int a) {
-            String e = agree(eventNs, o.eventNs);
-            String p = agree(payloadNs, o.payloadNs);
-            return e == CONFLICT || p == CONFLICT ? null : new Decided(k, t, a, e, p);
-        }
-
-        private static String agree(String a, String b) {
-            return a == null ? b : b == null || a.equals(b) ? a : CONFLICT;
+            return java.util.Objects.equals(eventNs, o.eventNs)
+                    ? new Decided(Math.max(keys, o.keys), Math.max(types, o.types), alternatives + o.alternatives, eventNs) : null;
         }
     }
 
@@ -338,7 +331,7 @@ public final class FilterShape {
                 if (v instanceof GlobalVariableReference ref && ref.getBinding() instanceof GlobalParam
                         && ref.getVariableName().getNamespaceUri().isEmpty()) {
                     return switch (ref.getVariableName().getLocalPart()) {
-                        case "type" -> new Decided(0, 1, literal.size(), null, null);
+                        case "type" -> new Decided(0, 1, literal.size(), null);
                         case "source", "producer" -> literal.size() == 1 ? Decided.of(1, 0, null) : null;
                         default -> null;
                     };
@@ -468,13 +461,13 @@ public final class FilterShape {
     }
 
     /** One necessary condition: a payload type, or a key. */
-    private record Atom(String type, Key key) {
-        static Atom type(String local) {
-            return new Atom(local, null);
+    private record Atom(String type, String typeNs, Key key) {
+        static Atom type(String local, String namespace) {
+            return new Atom(local, namespace, null);
         }
 
         static Atom key(Key key) {
-            return new Atom(null, key);
+            return new Atom(null, null, key);
         }
     }
 
@@ -616,7 +609,7 @@ public final class FilterShape {
             }
             List<List<Atom>> any = new ArrayList<>();
             for (String value : values) {
-                any.add(List.of(v.equals("type") ? Atom.type(value) : Atom.key(new Key(Kind.ENVELOPE, "", v, value, false))));
+                any.add(List.of(v.equals("type") ? Atom.type(value, null) : Atom.key(new Key(Kind.ENVELOPE, "", v, value, false))));
             }
             return any;
         }
@@ -714,7 +707,7 @@ public final class FilterShape {
                 }
                 case EVENT -> {
                     if (child && element) {
-                        List<List<Atom>> typed = name == null ? from.required() : and(from.required(), List.of(List.of(Atom.type(name.getLocalPart()))));
+                        List<List<Atom>> typed = name == null ? from.required() : and(from.required(), List.of(List.of(Atom.type(name.getLocalPart(), name.getNamespaceUri().toString()))));
                         return new Loc(Place.PAYLOAD, null, null, typed);
                     }
                     if (a == AxisInfo.ATTRIBUTE && name != null && name.getNamespaceUri().isEmpty()) {
