@@ -11,9 +11,16 @@ import java.util.List;
  * @param file          the XSD file that declares it
  * @param documentation the first {@code xs:documentation} of the declaration, or null
  * @param fields        the child elements and attributes its type declares, in order
+ * @param replaces      the predefined file whose definition of this event type a {@code --schemas +DIR} file
+ *                      replaced, or null
  * @since 0.1
  */
-public record EventType(String namespace, String name, String file, String documentation, List<Field> fields) {
+public record EventType(String namespace, String name, String file, String documentation, List<Field> fields, String replaces) {
+
+    /** An event type that replaces no predefined one. */
+    public EventType(String namespace, String name, String file, String documentation, List<Field> fields) {
+        this(namespace, name, file, documentation, fields, null);
+    }
 
     /**
      * A child element or attribute the event type declares directly (nested content is shown by its type).

@@ -17,7 +17,8 @@ public final class TypeLister {
             if (only != null && !t.name().equals(only)) {
                 continue;
             }
-            out.println(t.name() + "  {" + t.namespace() + "}  (" + t.file() + ")");
+            out.println(t.name() + "  {" + t.namespace() + "}  (" + t.file()
+                    + (t.replaces() == null ? "" : ", replaces " + t.replaces()) + ")");
             if (t.documentation() != null) {
                 out.println("    " + t.documentation());
             }

@@ -25,9 +25,28 @@ final class XsdScanner {
 
     private static final String XS = "http://www.w3.org/2001/XMLSchema";
 
-    /** names: every element and attribute name the file declares, at any depth (events may use them). */
+    /**
+     * names: every element and attribute name the file declares, at any depth (events may use them);
+     * globals: its top-level components other than elements (types, groups, attribute groups, attributes).
+     */
     record Result(String targetNamespace, List<ElementInfo> elements, java.util.Map<String, List<FieldInfo>> types,
-                  java.util.Set<String> names) {
+                  java.util.Set<String> names, List<Global> globals) {
+    }
+
+    /**
+     * A top-level component other than an element. kind is its XSD symbol space: {@code type} (complexType and
+     * simpleType share it), {@code group}, {@code attributeGroup} or {@code attribute}.
+     */
+    record Global(String kind, String name, int line, int column) {
+    }
+
+    /** The symbol space of a top-level schema component, or null for one that has none (element, import…). */
+    private static String symbolSpace(String local) {
+        return switch (local) {
+            case "complexType", "simpleType" -> "type";
+            case "group", "attributeGroup", "attribute" -> local;
+            default -> null;
+        };
     }
 
     /** Collects the fields of one content model: the elements and attributes declared directly in it. */
@@ -63,6 +82,7 @@ final class XsdScanner {
         java.util.Map<String, List<FieldInfo>> types = new java.util.LinkedHashMap<>();
         String[] tns = {null};
         java.util.Set<String> names = new java.util.HashSet<>();
+        List<Global> globals = new ArrayList<>();
         DefaultHandler h = new DefaultHandler() {
             Locator locator;
             int depth;
@@ -87,6 +107,9 @@ final class XsdScanner {
                 depth++;
                 if (XS.equals(uri) && ("element".equals(local) || "attribute".equals(local)) && atts.getValue("name") != null) {
                     names.add(atts.getValue("name"));
+                }
+                if (depth == 2 && XS.equals(uri) && symbolSpace(local) != null && atts.getValue("name") != null) {
+                    globals.add(new Global(symbolSpace(local), atts.getValue("name"), locator.getLineNumber(), locator.getColumnNumber()));
                 }
                 if (depth == 1) {
                     if (!XS.equals(uri) || !"schema".equals(local)) {
@@ -167,7 +190,7 @@ final class XsdScanner {
                 }
                 if (depth == 2 && element != null) {
                     elements.add(new ElementInfo(tns[0], element, file.displayName(), line, column, firstDoc, elementType,
-                            elementFields == null ? null : List.copyOf(elementFields.fields)));
+                            elementFields == null ? null : List.copyOf(elementFields.fields), null, null));
                     element = null;
                 }
                 depth--;
@@ -185,6 +208,20 @@ final class XsdScanner {
         } catch (SAXException | IOException e) {
             throw new SchemaException(String.valueOf(e.getMessage()), new Location(file.displayName(), 0, 0, null));
         }
-        return new Result(tns[0], elements, types, java.util.Set.copyOf(names));
+        return new Result(tns[0], eventsByFileName(file, elements), types, java.util.Set.copyOf(names), List.copyOf(globals));
+    }
+
+    /**
+     * The lineage's rule (issue #17 item 5): where a file {@code X.xsd} declares a global element {@code X}, that
+     * element is the file's one event type and its other global elements are building blocks of it; a file
+     * without such an element keeps every global element as an event type.
+     */
+    private static List<ElementInfo> eventsByFileName(CompiledSchemaSet.SchemaFile file, List<ElementInfo> elements) {
+        String path = file.uri().getPath() != null ? file.uri().getPath() : file.displayName();
+        String base = path.substring(path.lastIndexOf('/') + 1).replaceFirst("\\.xsd$", "");
+        if (elements.stream().noneMatch(e -> e.name().equals(base))) {
+            return elements;
+        }
+        return elements.stream().map(e -> e.name().equals(base) ? e : e.asBuildingBlockOf(base)).toList();
     }
 }

@@ -334,7 +334,10 @@ public final class EventParser {
             }
             if (schema != null) {
                 if (!schema.declares(uri, localName)) {
-                    throw new Rejection(new UnknownEventTypeException(uri, localName, schema.nearMatches(uri, localName), here()));
+                    var block = schema.buildingBlock(uri, localName);
+                    throw new Rejection(block != null
+                            ? UnknownEventTypeException.buildingBlock(uri, localName, block.partOf(), block.file(), here())
+                            : new UnknownEventTypeException(uri, localName, schema.nearMatches(uri, localName), here()));
                 }
             }
             if (schema != null && !readerValidates()) {
