@@ -143,4 +143,14 @@ class SchemaDirectoriesTest {
             assertEquals(List.of("puppet/data/events/PuppetReport.xsd"), change.get().added());
         }
     }
+
+    /** Clacks HEAD's NodeAnnounce.xsd documents its complexType, not its element (as 9 of its 17 files do). */
+    @Test
+    void theComplexTypesDocumentationIsShownWhenTheElementHasNone(@TempDir Path dir) throws Exception {
+        Path tree = copyTree(HEAD, dir.resolve("clacks"), "freeswitch");
+        EventType announce = SchemaSet.load(tree).eventTypes().stream().filter(t -> t.name().equals("NodeAnnounce")).findFirst().orElseThrow();
+        assertEquals("The NodeAnnounce event is emitted when a node is started and wants to inform possible additional nodes about its "
+                + "presence. Existing Nodes will answer this event by firing a NodeCapabilities event in order to inform about their "
+                + "presence and capabilities.", announce.documentation());
+    }
 }

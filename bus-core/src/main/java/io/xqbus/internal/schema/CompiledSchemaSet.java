@@ -237,6 +237,7 @@ public final class CompiledSchemaSet implements PayloadSchema {
         Map<String, List<FieldInfo>> types = new LinkedHashMap<>();
         Map<String, Set<String>> names = new LinkedHashMap<>();
         Map<String, String> typeFiles = new LinkedHashMap<>();   // {ns}type -> the file that defines it
+        Map<String, String> typeDocs = new LinkedHashMap<>();    // {ns}type -> its own xs:documentation
         for (SchemaFile f : files) {
             byUri.put(f.uri().normalize().toString(), f);
             XsdScanner.Result scan = scans.get(f);
@@ -246,6 +247,7 @@ public final class CompiledSchemaSet implements PayloadSchema {
             byNamespace.computeIfAbsent(scan.targetNamespace(), k -> new ArrayList<>()).add(f);
             names.computeIfAbsent(scan.targetNamespace(), k -> new java.util.TreeSet<>()).addAll(scan.names());
             scan.types().forEach((name, fields) -> types.put(key(scan.targetNamespace(), name), fields));
+            scan.typeDocs().forEach((name, doc) -> typeDocs.put(key(scan.targetNamespace(), name), doc));
             for (XsdScanner.Global g : scan.globals()) {
                 if (!g.kind().equals("type")) {
                     continue;
@@ -273,6 +275,9 @@ public final class CompiledSchemaSet implements PayloadSchema {
         }
         elements.replaceAll((k, e) -> e.fields() != null ? e
                 : e.withFields(types.getOrDefault(key(e.namespace(), String.valueOf(e.typeName())), List.of())));
+        // most of the lineage's later files document the complexType, not the element
+        elements.replaceAll((k, e) -> e.documentation() != null || e.typeName() == null ? e
+                : e.withDocumentation(typeDocs.get(key(e.namespace(), e.typeName()))));
         if (files.isEmpty()) {
             return new CompiledSchemaSet(emptySchema(), Map.of(), List.of(), Map.of());
         }

@@ -17,6 +17,11 @@ public record ElementInfo(String namespace, String name, String file, int line, 
         return new ElementInfo(namespace, name, file, line, column, documentation, typeName, resolved, partOf, replaces);
     }
 
+    /** The same element with this documentation (its type's, where the element has none). */
+    ElementInfo withDocumentation(String text) {
+        return new ElementInfo(namespace, name, file, line, column, text, typeName, fields, partOf, replaces);
+    }
+
     /** The same element as a building block of the event {@code event}. */
     ElementInfo asBuildingBlockOf(String event) {
         return new ElementInfo(namespace, name, file, line, column, documentation, typeName, fields, event, replaces);

@@ -30,7 +30,7 @@ final class XsdScanner {
      * globals: its top-level components other than elements (types, groups, attribute groups, attributes).
      */
     record Result(String targetNamespace, List<ElementInfo> elements, java.util.Map<String, List<FieldInfo>> types,
-                  java.util.Set<String> names, List<Global> globals) {
+                  java.util.Set<String> names, List<Global> globals, java.util.Map<String, String> typeDocs) {
     }
 
     /**
@@ -83,7 +83,9 @@ final class XsdScanner {
         String[] tns = {null};
         java.util.Set<String> names = new java.util.HashSet<>();
         List<Global> globals = new ArrayList<>();
+        java.util.Map<String, String> typeDocs = new java.util.HashMap<>();
         DefaultHandler h = new DefaultHandler() {
+            boolean typeDoc;   // the documentation being read is a named complexType's own
             Locator locator;
             int depth;
             String element;
@@ -147,7 +149,9 @@ final class XsdScanner {
                 if (XS.equals(uri) && "documentation".equals(local) && doc == null) {
                     boolean forField = container != null && container.nesting == 1 && container.doc == null;
                     boolean forElement = element != null && firstDoc == null && (container == null || container.nesting == 0);
-                    if (forField || forElement) {
+                    typeDoc = container != null && containerType != null && container.nesting == 0 && depth == 4
+                            && !typeDocs.containsKey(containerType);
+                    if (forField || forElement || typeDoc) {
                         doc = new StringBuilder();
                         docDepth = depth;
                     }
@@ -165,7 +169,10 @@ final class XsdScanner {
             public void endElement(String uri, String local, String qName) {
                 if (doc != null && depth == docDepth) {
                     String text = doc.toString().trim().replaceAll("\\s+", " ");
-                    if (container != null && container.nesting == 1) {
+                    if (typeDoc) {
+                        typeDocs.put(containerType, text);
+                        typeDoc = false;
+                    } else if (container != null && container.nesting == 1) {
                         container.doc = text;
                     } else {
                         firstDoc = text;
@@ -208,7 +215,8 @@ final class XsdScanner {
         } catch (SAXException | IOException e) {
             throw new SchemaException(String.valueOf(e.getMessage()), new Location(file.displayName(), 0, 0, null));
         }
-        return new Result(tns[0], eventsByFileName(file, elements), types, java.util.Set.copyOf(names), List.copyOf(globals));
+        return new Result(tns[0], eventsByFileName(file, elements), types, java.util.Set.copyOf(names), List.copyOf(globals),
+                java.util.Map.copyOf(typeDocs));
     }
 
     /**
