@@ -31,7 +31,15 @@ public record EventType(String namespace, String name, String file, String docum
      * @param minOccurs     the minimum occurrences ("0" for optional)
      * @param maxOccurs     the maximum occurrences ("unbounded" for lists)
      * @param documentation its {@code xs:documentation}, or null
+     * @param choice        0 for a field of a sequence or {@code xs:all}; n for an alternative of the type's n-th
+     *                      {@code xs:choice} (exactly one of the fields with that n is given, whatever its minOccurs)
      */
-    public record Field(String name, String type, boolean attribute, String minOccurs, String maxOccurs, String documentation) {
+    public record Field(String name, String type, boolean attribute, String minOccurs, String maxOccurs, String documentation,
+                        int choice) {
+
+        /** A field outside any {@code xs:choice}. */
+        public Field(String name, String type, boolean attribute, String minOccurs, String maxOccurs, String documentation) {
+            this(name, type, attribute, minOccurs, maxOccurs, documentation, 0);
+        }
     }
 }

@@ -175,7 +175,8 @@ public final class SchemaSet {
 
     private static EventType eventType(ElementInfo e) {
         return new EventType(e.namespace(), e.name(), e.file(), e.documentation(), e.fields().stream()
-                .map(f -> new EventType.Field(f.name(), f.type(), f.attribute(), f.minOccurs(), f.maxOccurs(), f.documentation()))
+                .map(f -> new EventType.Field(f.name(), f.type(), f.attribute(), f.minOccurs(), f.maxOccurs(), f.documentation(),
+                        f.choice()))
                 .toList(), e.replaces());
     }
 

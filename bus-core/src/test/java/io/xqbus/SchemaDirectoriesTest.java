@@ -153,4 +153,14 @@ class SchemaDirectoriesTest {
                 + "presence. Existing Nodes will answer this event by firing a NodeCapabilities event in order to inform about their "
                 + "presence and capabilities.", announce.documentation());
     }
+
+    /** Clacks HEAD's AMINotification is a choice of QueueMemberStatus or Call: not two required fields. */
+    @Test
+    void anXsChoiceIsShownAsAChoice(@TempDir Path dir) throws Exception {
+        Path tree = copyTree(HEAD, dir.resolve("clacks"), "freeswitch");
+        EventType ami = SchemaSet.load(tree).eventTypes().stream().filter(t -> t.name().equals("AMINotification")).findFirst().orElseThrow();
+        assertEquals(List.of("QueueMemberStatus:1", "Call:1"), ami.fields().stream().map(f -> f.name() + ":" + f.choice()).toList());
+        EventType inv = SchemaSet.load(tree).eventTypes().stream().filter(t -> t.name().equals("Inventory")).findFirst().orElseThrow();
+        assertTrue(inv.fields().stream().allMatch(f -> f.choice() == 0), "a sequence has no choice");
+    }
 }

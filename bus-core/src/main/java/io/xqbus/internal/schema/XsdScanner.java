@@ -60,6 +60,9 @@ final class XsdScanner {
         String min;
         String max;
         String doc;
+        int choices;       // xs:choice groups met directly in this content model
+        int openChoice;    // the one being read (0: none)
+        int fieldChoice;
 
         Container(int depth) {
             this.depth = depth;
@@ -132,8 +135,12 @@ final class XsdScanner {
                 } else if (depth == 3 && element != null && XS.equals(uri) && "complexType".equals(local)) {
                     container = new Container(depth);
                     containerType = null;
+                } else if (container != null && container.nesting == 0 && XS.equals(uri) && "choice".equals(local)
+                        && container.openChoice == 0) {
+                    container.openChoice = ++container.choices;
                 } else if (container != null && XS.equals(uri) && ("element".equals(local) || "attribute".equals(local))) {
                     if (container.nesting == 0) {
+                        container.fieldChoice = container.openChoice;
                         String name = atts.getValue("name") != null ? atts.getValue("name") : localPart(atts.getValue("ref"));
                         container.fieldName = name;
                         container.fieldAttribute = "attribute".equals(local);
@@ -179,11 +186,14 @@ final class XsdScanner {
                     }
                     doc = null;
                 }
+                if (container != null && container.nesting == 0 && XS.equals(uri) && "choice".equals(local)) {
+                    container.openChoice = 0;
+                }
                 if (container != null && XS.equals(uri) && ("element".equals(local) || "attribute".equals(local))) {
                     container.nesting--;
                     if (container.nesting == 0 && container.fieldName != null) {
                         container.fields.add(new FieldInfo(container.fieldName, container.fieldType, container.fieldAttribute,
-                                container.min, container.max, container.doc));
+                                container.min, container.max, container.doc, container.fieldChoice));
                         container.fieldName = null;
                     }
                 }

@@ -80,4 +80,14 @@ class SchemasCommandTest {
         assertEquals(65, r.code(), r.out());
         assertTrue(r.err().contains("holds no event type"), r.err());
     }
+
+    @Test
+    void listShowsAChoiceAsAChoice(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("Pick.xsd"), HEAD + "<xs:element name='Pick'><xs:complexType><xs:choice>"
+                + "<xs:element name='Left' type='xs:string'/><xs:element name='Right' type='xs:string'/></xs:choice>"
+                + "</xs:complexType></xs:element>\n</xs:schema>");
+        Result list = run("list", dir.toString());
+        assertEquals(0, list.code(), list.err());
+        assertTrue(list.out().matches("(?s).*Left +xs:string +one of choice 1.*Right +xs:string +one of choice 1.*"), list.out());
+    }
 }
