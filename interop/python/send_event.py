@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """Send one XML event to an AMQP 1.0 broker with Apache Qpid Proton (a foreign, non-JMS client).
 
-usage: send_event.py [--binary] [--no-properties] [--property NAME=VALUE]... [--content-type TYPE]
-                     [--timeout SECONDS] BROKER_URL ADDRESS BODY_FILE|-
+usage: send_event.py [--binary] [--no-properties] [--property NAME=VALUE]... [--typed-property NAME=TYPE:VALUE]...
+                     [--content-type TYPE] [--timeout SECONDS] BROKER_URL ADDRESS BODY_FILE|-
 
 BROKER_URL   amqp://host:5672 (or amqp://user:password@host:5672). Without credentials in the URL,
              XQBUS_USER / XQBUS_PASSWORD from the environment are used; with neither, SASL ANONYMOUS.
@@ -20,6 +20,10 @@ root's one child when the root is an Event, else the root) and, when the root is
 them, xqbus_id, xqbus_source, xqbus_producer (strings) and xqbus_seq (long) are set from a simple
 parse of the document. A body that does not parse is sent anyway, without those properties.
 
+--property sets a string application property; --typed-property one of the AMQP type TYPE: int (32
+bits), long, double, boolean (true/false) or string. A filter that declares an external variable of
+that name sees the value with that type (xs:integer, xs:double, xs:boolean, xs:string).
+
 The message is durable (persistent). Exit status: 0 sent and accepted, 1 failure, 2 usage.
 Needs python3-qpid-proton (Debian): run with /usr/bin/python3.
 """
@@ -30,7 +34,7 @@ import sys
 import xml.etree.ElementTree as ET
 
 try:
-    from proton import Message
+    from proton import Message, int32
     from proton.utils import BlockingConnection
 except ImportError:  # pragma: no cover
     sys.stderr.write("send_event.py: python3-qpid-proton is missing (apt-get install python3-qpid-proton; "
@@ -94,6 +98,8 @@ def main(argv=None):
     ap.add_argument("--no-properties", action="store_true", help="set no xqbus_* application properties")
     ap.add_argument("--property", action="append", default=[], metavar="NAME=VALUE",
                     help="an extra string application property (repeatable)")
+    ap.add_argument("--typed-property", action="append", default=[], metavar="NAME=TYPE:VALUE",
+                    help="an extra application property of AMQP type int, long, double, boolean or string (repeatable)")
     ap.add_argument("--content-type", help="set the message's content-type (none by default)")
     ap.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for connect/attach/settle (10)")
     args = ap.parse_args(argv)
@@ -114,6 +120,17 @@ def main(argv=None):
         if not eq or not name:
             ap.error("--property wants NAME=VALUE, got %r" % p)
         props[name] = value
+    for p in args.typed_property:
+        name, eq, typed = p.partition("=")
+        kind, colon, value = typed.partition(":")
+        converters = {"int": lambda v: int32(int(v)), "long": int, "double": float, "string": str,
+                      "boolean": lambda v: {"true": True, "false": False}[v]}
+        if not eq or not name or not colon or kind not in converters:
+            ap.error("--typed-property wants NAME=TYPE:VALUE with TYPE int, long, double, boolean or string, got %r" % p)
+        try:
+            props[name] = converters[kind](value)
+        except (ValueError, KeyError):
+            ap.error("--typed-property %s: %r is not a %s" % (name, value, kind))
 
     if args.binary:
         # inferred=True: a bytes body becomes a Data section (not an AMQP binary value).

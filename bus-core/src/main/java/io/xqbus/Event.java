@@ -26,10 +26,18 @@ public final class Event {
     private final String time;
     private final String address;
     private final XdmNode document;
+    /** The message's application properties, typed (see {@code Incoming.properties}); empty off the wire. */
+    private final java.util.Map<String, Object> properties;
     private volatile XdmNode payload;   // found on first use
 
     Event(String id, String type, String namespace, String source, String producer, Long seq, String time,
           String address, XdmNode document) {
+        this(id, type, namespace, source, producer, seq, time, address, document, java.util.Map.of());
+    }
+
+    private Event(String id, String type, String namespace, String source, String producer, Long seq, String time,
+                  String address, XdmNode document, java.util.Map<String, Object> properties) {
+        this.properties = properties;
         this.id = id;
         this.type = type;
         this.namespace = namespace;
@@ -39,6 +47,16 @@ public final class Event {
         this.time = time;
         this.address = address;
         this.document = document;
+    }
+
+    /** This event with the application properties of the message that carried it. */
+    Event withProperties(java.util.Map<String, Object> properties) {
+        return new Event(id, type, namespace, source, producer, seq, time, address, document, java.util.Map.copyOf(properties));
+    }
+
+    /** The message's application properties by name: String, Long, Double or Boolean values. */
+    java.util.Map<String, Object> properties() {
+        return properties;
     }
 
     /** The event id (a UUID from our producers). Never null. */

@@ -31,7 +31,11 @@ import io.xqbus.internal.xml.NameAdmission;
  * result itself reaches the handler. A query may declare the external variables {@code $type}, {@code $ns},
  * {@code $source}, {@code $producer}, {@code $id} (strings) and {@code $seq} (an integer); a variable whose
  * envelope field is missing is bound to the empty sequence, so declare it {@code as xs:string?} or with a
- * default when foreign events may lack it.
+ * default when foreign events may lack it. Any other external variable (in no namespace) is bound to the
+ * message's application property of the same name, as the Qpid XML exchange bound message headers: typed as
+ * sent ({@code xs:string}, {@code xs:integer}, {@code xs:double}, {@code xs:boolean}), the empty sequence when
+ * the message has no such property (a misspelt name is therefore never an error: the subscription logs a
+ * warning once when no property of a filter's first events matched it).
  *
  * <p>Filters run in a sandbox: no {@code doc()}, {@code collection()}, {@code unparsed-text()},
  * {@code json-doc()}, module imports or environment variables. Compile once, use from any thread: a
@@ -47,7 +51,7 @@ import io.xqbus.internal.xml.NameAdmission;
  */
 public final class Filter {
 
-    /** The names of the external variables a filter may declare (brief §4). */
+    /** The external variables bound from the envelope (brief §4); any other name is a message property's. */
     public static final Set<String> ENVELOPE_VARIABLES = Set.of("type", "ns", "source", "producer", "id", "seq");
 
     private final String name;
@@ -174,9 +178,10 @@ public final class Filter {
                 continue;
             }
             StructuredQName v = global.getVariableQName();
-            if (!v.getURI().isEmpty() || !ENVELOPE_VARIABLES.contains(v.getLocalPart())) {
+            if (!v.getURI().isEmpty()) {
                 throw new FilterCompileException(name, "XPDY0002", "the query declares the external variable $" + v.getDisplayName()
-                        + ", but the bus binds only $" + String.join(", $", new java.util.TreeSet<>(ENVELOPE_VARIABLES)),
+                        + " in a namespace, but the bus binds variables in no namespace only: $" + String.join(", $",
+                        new java.util.TreeSet<>(ENVELOPE_VARIABLES)) + " from the envelope, any other name from the message property of that name",
                         new Location(sourceName, 0, 0, null), null);
             }
             declared.add(v.getLocalPart());
@@ -223,9 +228,16 @@ public final class Filter {
         return e;
     }
 
-    /** The envelope variables this query declares, by local name. */
+    /** The external variables this query declares, by local name: envelope variables and property variables. */
     Set<String> declaredVariables() {
         return declaredVariables;
+    }
+
+    /** The declared variables bound to message properties: those that are not {@link #ENVELOPE_VARIABLES}. */
+    Set<String> propertyVariables() {
+        Set<String> out = new java.util.TreeSet<>(declaredVariables);
+        out.removeAll(ENVELOPE_VARIABLES);
+        return out;
     }
 
     static QName variable(String localName) {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -64,6 +65,15 @@ public final class FilterSet implements AutoCloseable {
     private final AtomicLong filterErrors = new AtomicLong();
     private java.util.concurrent.atomic.LongAdder sharedErrors = new java.util.concurrent.atomic.LongAdder();
     private final AtomicLong overruns = new AtomicLong();
+    /** Per filter: the check of its property variables (null for a filter without any, or once decided). */
+    private final PropertyCheck[] propertyChecks;
+    private final boolean bindsProperties;
+
+    /**
+     * How many evaluations of a filter show whether each of its property variables ever met a property of that
+     * name; a variable that met none is most likely misspelt, and is warned about once.
+     */
+    static final int PROPERTY_CHECK_EVENTS = 10;
 
     FilterSet(List<Filter> filters, Limits limits, BusListener listener, boolean indexed) {
         if (filters.isEmpty()) {
@@ -78,6 +88,21 @@ public final class FilterSet implements AutoCloseable {
         this.overrunsPerFilter = new int[filters.size()];
         this.quarantined = new boolean[filters.size()];
         this.guard = new FilterGuard(filters.get(0).name());
+        this.propertyChecks = new PropertyCheck[filters.size()];
+        boolean any = false;
+        for (int i = 0; i < filters.size(); i++) {
+            Set<String> vars = filters.get(i).propertyVariables();
+            if (!vars.isEmpty()) {
+                propertyChecks[i] = new PropertyCheck(vars);
+                any = true;
+            }
+        }
+        this.bindsProperties = any;
+    }
+
+    /** Whether a filter declares a variable bound to a message property (so events need their properties). */
+    boolean bindsProperties() {
+        return bindsProperties;
     }
 
     /**
@@ -230,6 +255,16 @@ public final class FilterSet implements AutoCloseable {
             evaluators[i] = ev;
         }
         bind(ev, filters.get(i), event);
+        PropertyCheck check = propertyChecks[i];
+        if (check != null && check.decided(event.properties())) {
+            propertyChecks[i] = null;
+            if (!check.unmatched.isEmpty()) {
+                LOG.warn("filter {} declares ${}, but none of its first {} events had a message property of that name (properties seen: {}); "
+                                + "such a variable is the empty sequence: check its spelling",
+                        Printable.of(filters.get(i).name()), String.join(", $", check.unmatched), PROPERTY_CHECK_EVENTS,
+                        check.seen.isEmpty() ? "none" : Printable.of(String.join(", ", check.seen)));
+            }
+        }
         List<XdmItem> items = new ArrayList<>();
         for (var it = ev.iterator(); it.hasNext(); ) {
             if (items.size() >= limits.maxResultItems()) {
@@ -251,9 +286,46 @@ public final class FilterSet implements AutoCloseable {
                 case "producer" -> atomic(event.producer());
                 case "id" -> atomic(event.id());
                 case "seq" -> event.seq() == null ? XdmEmptySequence.getInstance() : new XdmAtomicValue(event.seq());
-                default -> XdmEmptySequence.getInstance();
+                default -> property(event.properties().get(v));
             };
             ev.setExternalVariable(Filter.variable(v), value);
+        }
+    }
+
+    /** A message property as the variable's value, typed as sent; the empty sequence when absent. */
+    private static XdmValue property(Object value) {
+        if (value instanceof Long l) {
+            return new XdmAtomicValue(l);
+        }
+        if (value instanceof Double d) {
+            return new XdmAtomicValue(d);
+        }
+        if (value instanceof Boolean b) {
+            return new XdmAtomicValue(b);
+        }
+        return value == null ? XdmEmptySequence.getInstance() : new XdmAtomicValue(value.toString());
+    }
+
+    /** Which property variables of a filter have met a property so far, over its first evaluations. */
+    private static final class PropertyCheck {
+        private static final int MAX_SEEN = 20;
+        final Set<String> unmatched;
+        final Set<String> seen = new java.util.TreeSet<>();
+        private int events;
+
+        PropertyCheck(Set<String> variables) {
+            this.unmatched = new java.util.TreeSet<>(variables);
+        }
+
+        /** Records one event's properties; true once the check is decided (all matched, or enough events seen). */
+        boolean decided(java.util.Map<String, Object> properties) {
+            unmatched.removeAll(properties.keySet());
+            for (String name : properties.keySet()) {
+                if (seen.size() < MAX_SEEN) {
+                    seen.add(name.length() <= 64 ? name : name.substring(0, 64) + "…");
+                }
+            }
+            return unmatched.isEmpty() || ++events >= PROPERTY_CHECK_EVENTS;
         }
     }
 

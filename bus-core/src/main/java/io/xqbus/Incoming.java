@@ -228,6 +228,38 @@ final class Incoming {
     }
 
     /** A string property, or null when absent or unreadable. */
+    /**
+     * The message's application properties, typed for filter variables (brief §10): integers of any width as
+     * Long, float and double as Double, Boolean, and everything else (strings, symbols, UUIDs…) as its text. Read
+     * after {@link #checkProperties}, so every value is within the limits; one that cannot be read is left out.
+     */
+    static java.util.Map<String, Object> properties(Message m) {
+        java.util.Map<String, Object> out = new java.util.HashMap<>();
+        try {
+            for (Enumeration<?> names = m.getPropertyNames(); names.hasMoreElements(); ) {
+                String name = String.valueOf(names.nextElement());
+                Object value;
+                try {
+                    value = m.getObjectProperty(name);
+                } catch (JMSException | RuntimeException e) {
+                    continue;
+                }
+                if (value instanceof Byte || value instanceof Short || value instanceof Integer || value instanceof Long) {
+                    out.put(name, ((Number) value).longValue());
+                } else if (value instanceof Float || value instanceof Double) {
+                    out.put(name, ((Number) value).doubleValue());
+                } else if (value instanceof Boolean || value instanceof String) {
+                    out.put(name, value);
+                } else if (value != null) {
+                    out.put(name, String.valueOf(value));
+                }
+            }
+        } catch (JMSException | RuntimeException e) {
+            // no properties to read: the variables are the empty sequence
+        }
+        return out;
+    }
+
     static String property(Message m, String name) {
         try {
             return m.propertyExists(name) ? m.getStringProperty(name) : null;

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import io.xqbus.internal.filter.Sandbox;
@@ -19,11 +20,15 @@ import io.xqbus.internal.xml.NameAdmission;
 import io.xqbus.internal.xml.SecureXml;
 
 /**
- * The XSDs events are validated against (brief §5): a directory of {@code *.xsd} files compiled as one
- * schema set, the predefined events shipped in the {@code schemas} module, or both. Each global element is
- * an event type. A file may use types another file of the same namespace defines; {@code xs:include} and
- * {@code xs:import} resolve only inside the set; two files declaring the same element is an error naming
- * both. Immutable and thread-safe; compile once and share.
+ * The XSDs events are validated against (brief §5): a directory tree of {@code *.xsd} files (read
+ * recursively, each subdirectory for example one module's events) compiled as one schema set, the predefined
+ * events shipped in the {@code schemas} module, or both. A file {@code X.xsd} that declares a global element
+ * {@code X} contributes the event type {@code X} only, its other global elements being building blocks; in a
+ * file without such an element every global element is an event type. A file may use types another file of
+ * the same namespace defines; {@code xs:include} and {@code xs:import} resolve only inside the set; two files
+ * declaring the same element or type is an error naming both, and a tree that yields no event type is an
+ * error. With {@code +DIR}, a file of DIR may redefine a predefined event (the predefined file is left out,
+ * logged once). Immutable and thread-safe; compile once and share.
  *
  * <pre>{@code
  * SchemaSet mine = SchemaSet.load(Path.of("schemas"));          // replaces the predefined set
@@ -70,12 +75,16 @@ public final class SchemaSet {
     }
 
     /**
-     * Compiles every {@code *.xsd} file of a directory (not its subdirectories) as one schema set.
+     * Compiles every {@code *.xsd} file of a directory and its subdirectories as one schema set.
      *
-     * @throws SchemaException listing every problem with file, line and column, or when the directory is missing
+     * @throws SchemaException listing every problem with file, line and column, when the directory is missing,
+     *                         or when its files declare no event type
      */
     public static SchemaSet load(Path directory) throws SchemaException {
-        return new SchemaSet(CompiledSchemaSet.compile(directoryFiles(directory)), directory.toString());
+        List<SchemaFile> files = directoryFiles(directory);
+        CompiledSchemaSet compiled = CompiledSchemaSet.compile(files);
+        requireEvents(directory, files, compiled);
+        return new SchemaSet(compiled, directory.toString());
     }
 
     /**
@@ -90,9 +99,12 @@ public final class SchemaSet {
         }
         if (option.startsWith("+")) {
             Path dir = Path.of(option.substring(1));
-            List<SchemaFile> files = new ArrayList<>(predefinedFiles());
-            files.addAll(directoryFiles(dir));
-            return new SchemaSet(CompiledSchemaSet.compile(files), "the predefined events and " + dir);
+            List<SchemaFile> files = directoryFiles(dir);
+            CompiledSchemaSet compiled = CompiledSchemaSet.compile(predefinedFiles(), files);
+            if (!files.isEmpty()) {   // an empty directory to add schemas to later is fine; one whose files declare no event is not
+                requireEvents(dir, files, compiled);
+            }
+            return new SchemaSet(compiled, "the predefined events and " + dir);
         }
         return load(Path.of(option));
     }
@@ -118,6 +130,10 @@ public final class SchemaSet {
      */
     public String namespaceOf(String localName) throws InvalidEventException {
         List<ElementInfo> found = compiled.elementsNamed(localName);
+        if (found.isEmpty() && !compiled.buildingBlocksNamed(localName).isEmpty()) {
+            ElementInfo block = compiled.buildingBlocksNamed(localName).get(0);
+            throw UnknownEventTypeException.buildingBlock(block.namespace(), localName, block.partOf(), block.file(), Location.UNKNOWN);
+        }
         if (found.isEmpty()) {
             throw new UnknownEventTypeException("", localName, compiled.nearMatches("", localName), Location.UNKNOWN);
         }
@@ -159,8 +175,9 @@ public final class SchemaSet {
 
     private static EventType eventType(ElementInfo e) {
         return new EventType(e.namespace(), e.name(), e.file(), e.documentation(), e.fields().stream()
-                .map(f -> new EventType.Field(f.name(), f.type(), f.attribute(), f.minOccurs(), f.maxOccurs(), f.documentation()))
-                .toList());
+                .map(f -> new EventType.Field(f.name(), f.type(), f.attribute(), f.minOccurs(), f.maxOccurs(), f.documentation(),
+                        f.choice()))
+                .toList(), e.replaces());
     }
 
     CompiledSchemaSet compiled() {
@@ -200,12 +217,24 @@ public final class SchemaSet {
         }
     }
 
-    private static List<SchemaFile> directoryFiles(Path directory) throws SchemaException {
+    /** A tree that yields no event type is a mistake (the wrong directory, or one of building blocks only). */
+    private static void requireEvents(Path directory, List<SchemaFile> files, CompiledSchemaSet compiled) throws SchemaException {
+        Set<String> names = new java.util.HashSet<>();
+        files.forEach(f -> names.add(f.displayName()));
+        if (compiled.elements().stream().noneMatch(e -> names.contains(e.file()))) {
+            throw new SchemaException("the schema directory holds no event type: " + (files.isEmpty() ? "no .xsd file"
+                    : files.size() + " .xsd file" + (files.size() == 1 ? "" : "s") + ", none declaring a global element")
+                    + " in it or its subdirectories", new Location(directory.toString(), 0, 0, null));
+        }
+    }
+
+    /** The {@code *.xsd} files of a directory tree, in path order (symbolic links followed). */
+    static List<SchemaFile> directoryFiles(Path directory) throws SchemaException {
         if (!Files.isDirectory(directory)) {
             throw new SchemaException("the schema directory does not exist", new Location(directory.toString(), 0, 0, null));
         }
         List<SchemaFile> files = new ArrayList<>();
-        try (Stream<Path> list = Files.list(directory)) {
+        try (Stream<Path> list = Files.walk(directory, java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
             for (Path p : list.filter(f -> f.getFileName().toString().endsWith(".xsd") && Files.isRegularFile(f)).sorted().toList()) {
                 files.add(new SchemaFile(p.toString(), p.toAbsolutePath().normalize().toUri(), Files.readAllBytes(p)));
             }

@@ -23,7 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Watches a schema directory (brief §5): a new, changed or removed XSD is compiled into a new schema set
+ * Watches a schema directory and its subdirectories (brief §5): a new, changed or removed XSD is compiled into a new schema set
  * shortly after the directory settles; a set that compiles replaces the one in force, one that does not is
  * refused with every problem's file, line and column, and the last good set stays. One daemon thread.
  */
@@ -51,8 +51,7 @@ final class SchemaWatcher implements AutoCloseable {
         this.onRefused = onRefused;
         this.digests = digests(directory);
         this.watcher = FileSystems.getDefault().newWatchService();
-        directory.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
-                StandardWatchEventKinds.ENTRY_DELETE);
+        registerTree();
         this.thread = new Thread(this::run, "xqbus-schema-watcher");
         thread.setDaemon(true);
         thread.start();
@@ -77,9 +76,26 @@ final class SchemaWatcher implements AutoCloseable {
         }
     }
 
+    /**
+     * Watches the directory and every subdirectory (a schema directory is read recursively); registering one
+     * already watched does nothing, so this runs again on each change to pick up new subdirectories.
+     */
+    private void registerTree() throws IOException {
+        if (!Files.isDirectory(directory)) {
+            return;
+        }
+        try (Stream<Path> dirs = Files.walk(directory, java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
+            for (Path d : dirs.filter(Files::isDirectory).toList()) {
+                d.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
+                        StandardWatchEventKinds.ENTRY_DELETE);
+            }
+        }
+    }
+
     private void reload() {
         Map<String, String> now;
         try {
+            registerTree();
             now = digests(directory);
         } catch (IOException e) {
             LOG.warn("cannot read the schema directory {}: {}", directory, e.getMessage());
@@ -121,10 +137,10 @@ final class SchemaWatcher implements AutoCloseable {
         if (!Files.isDirectory(dir)) {
             return out;
         }
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".xsd")).toList()) {
+        try (Stream<Path> files = Files.walk(dir, java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
+            for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".xsd") && Files.isRegularFile(p)).toList()) {
                 try {
-                    out.put(f.getFileName().toString(), HexFormat.of().formatHex(
+                    out.put(dir.relativize(f).toString(), HexFormat.of().formatHex(
                             MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f))));
                 } catch (NoSuchAlgorithmException e) {
                     throw new IllegalStateException(e);

@@ -604,7 +604,7 @@ public final class Subscription implements AutoCloseable {
         Event event = EventReader.read(input, sourceName, limits, bus.options().validateIncoming() ? bus.schemas().compiled() : null,
                 Incoming.id(message), address);
         Incoming.checkType(event.type(), address, bus.options().prefix(), sourceName);
-        return event;
+        return filterSet.bindsProperties() ? event.withProperties(Incoming.properties(message)) : event;
     }
 
     private static InvalidEventException tooLarge(long size, Limits limits, String sourceName) {

@@ -16,10 +16,29 @@ public class UnknownEventTypeException extends InvalidEventException {
     private final List<String> nearMatches;
 
     public UnknownEventTypeException(String namespace, String localName, List<String> nearMatches, Location location) {
-        super(describe(namespace, localName, nearMatches), location);
+        this(describe(namespace, localName, nearMatches), namespace, localName, nearMatches, location);
+    }
+
+    private UnknownEventTypeException(String message, String namespace, String localName, List<String> nearMatches, Location location) {
+        super(message, location);
         this.namespace = namespace;
         this.localName = localName;
         this.nearMatches = List.copyOf(nearMatches);
+    }
+
+    /**
+     * The payload element is declared, but as a building block of another event: a file {@code X.xsd} that
+     * declares a global element {@code X} contributes only {@code X} as an event type (the lineage's rule), and
+     * its other global elements ({@code NetworkDevice} of {@code ClientAnnounce.xsd}) travel inside an {@code X}.
+     *
+     * @param event the event type of the file that declares the element
+     * @param file  that file
+     */
+    public static UnknownEventTypeException buildingBlock(String namespace, String localName, String event, String file,
+                                                          Location location) {
+        return new UnknownEventTypeException(localName + " is not an event type: it is a building block of " + event + " ("
+                + file + " declares the event " + event + "; its other global elements are parts of events, not events): send it inside a "
+                + event, namespace, localName, List.of(event), location);
     }
 
     /** The namespace of the unknown payload element ("" for none). */

@@ -17,12 +17,13 @@ public final class TypeLister {
             if (only != null && !t.name().equals(only)) {
                 continue;
             }
-            out.println(t.name() + "  {" + t.namespace() + "}  (" + t.file() + ")");
+            out.println(t.name() + "  {" + t.namespace() + "}  (" + t.file()
+                    + (t.replaces() == null ? "" : ", replaces " + t.replaces()) + ")");
             if (t.documentation() != null) {
                 out.println("    " + t.documentation());
             }
             for (EventType.Field f : t.fields()) {
-                String occurs = ("0".equals(f.minOccurs()) ? "optional" : "required")
+                String occurs = (f.choice() > 0 ? "one of choice " + f.choice() : "0".equals(f.minOccurs()) ? "optional" : "required")
                         + ("1".equals(f.maxOccurs()) ? "" : ", up to " + f.maxOccurs());
                 out.printf("    %-22s %-20s %-22s %s%n", (f.attribute() ? "@" : "") + f.name(), f.type(), occurs,
                         f.documentation() == null ? "" : f.documentation());

@@ -64,9 +64,9 @@ public final class CompiledSchemaSet implements PayloadSchema {
         return declaredNames;
     }
 
-    /** The global elements declared, in namespace and name order. */
+    /** The event types declared (global elements that are not building blocks), in namespace and name order. */
     public List<ElementInfo> elements() {
-        return List.copyOf(elements.values());
+        return elements.values().stream().filter(ElementInfo::event).toList();
     }
 
     /** The files this set was compiled from. */
@@ -76,19 +76,32 @@ public final class CompiledSchemaSet implements PayloadSchema {
 
     @Override
     public boolean declares(String namespace, String localName) {
-        return elements.containsKey(key(namespace, localName));
+        ElementInfo e = elements.get(key(namespace, localName));
+        return e != null && e.event();
     }
 
-    /** The element declared as {ns}local, or null. */
+    @Override
+    public ElementInfo buildingBlock(String namespace, String localName) {
+        ElementInfo e = elements.get(key(namespace, localName));
+        return e != null && !e.event() ? e : null;
+    }
+
+    /** The event type declared as {ns}local, or null. */
     public ElementInfo element(String namespace, String localName) {
-        return elements.get(key(namespace, localName));
+        ElementInfo e = elements.get(key(namespace, localName));
+        return e != null && e.event() ? e : null;
     }
 
-    /** Every declared element with this local name, in any namespace. */
+    /** Every declared building block with this local name, in any namespace. */
+    public List<ElementInfo> buildingBlocksNamed(String localName) {
+        return elements.values().stream().filter(e -> !e.event() && e.name().equals(localName)).toList();
+    }
+
+    /** Every declared event type with this local name, in any namespace. */
     public List<ElementInfo> elementsNamed(String localName) {
         List<ElementInfo> out = new ArrayList<>();
         for (ElementInfo e : elements.values()) {
-            if (e.name().equals(localName)) {
+            if (e.event() && e.name().equals(localName)) {
                 out.add(e);
             }
         }
@@ -101,7 +114,7 @@ public final class CompiledSchemaSet implements PayloadSchema {
         }
         List<Scored> scored = new ArrayList<>();
         String lower = localName.toLowerCase(java.util.Locale.ROOT);
-        for (ElementInfo e : elements.values()) {
+        for (ElementInfo e : elements()) {
             String candidate = e.name();
             int d = distance(lower, candidate.toLowerCase(java.util.Locale.ROOT));
             boolean close = d <= Math.max(2, localName.length() / 4)
@@ -158,26 +171,98 @@ public final class CompiledSchemaSet implements PayloadSchema {
      * @throws SchemaException listing every problem with its file, line and column
      */
     public static CompiledSchemaSet compile(List<SchemaFile> files) throws SchemaException {
+        return compile(List.of(), files);
+    }
+
+    /** Replacements logged already, so that a set compiled again (a reload, a second bus) does not log them again. */
+    private static final Set<String> LOGGED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CompiledSchemaSet.class);
+
+    /**
+     * Compiles {@code replaceable} (the predefined files of {@code --schemas +DIR}) and {@code files} into one
+     * schema set, where a file of {@code files} may redefine what a replaceable file defines: a replaceable file
+     * that defines a global component (element, type, group, attribute) of the same name as one of {@code files}
+     * is left out whole, and the events it declared are those of {@code files} (each replacement logged once).
+     * Among {@code files}, and among the replaceable files, a name defined twice is an error naming both files.
+     *
+     * @throws SchemaException listing every problem with its file, line and column
+     */
+    public static CompiledSchemaSet compile(List<SchemaFile> replaceable, List<SchemaFile> files) throws SchemaException {
         List<SchemaException.Problem> problems = new ArrayList<>();
+        Map<SchemaFile, XsdScanner.Result> scans = new java.util.IdentityHashMap<>();
+        for (SchemaFile f : concat(replaceable, files)) {
+            try {
+                scans.put(f, XsdScanner.scan(f));
+            } catch (SchemaException e) {
+                problems.addAll(e.problems());
+            }
+        }
+        // what the user's files define, by symbol space and qualified name
+        Map<String, SchemaFile> defined = new LinkedHashMap<>();
+        for (SchemaFile f : files) {
+            XsdScanner.Result scan = scans.get(f);
+            if (scan != null) {
+                components(scan).forEach(c -> defined.putIfAbsent(c, f));
+            }
+        }
+        Map<String, String> replaced = new LinkedHashMap<>();   // element key -> the replaceable file it replaced
+        List<SchemaFile> kept = new ArrayList<>();
+        for (SchemaFile b : replaceable) {
+            XsdScanner.Result scan = scans.get(b);
+            SchemaFile by = scan == null ? null : components(scan).stream().map(defined::get).filter(java.util.Objects::nonNull)
+                    .findFirst().orElse(null);
+            if (by == null) {
+                kept.add(b);
+                continue;
+            }
+            for (ElementInfo e : scan.elements()) {
+                if (!e.event()) {
+                    continue;
+                }
+                SchemaFile redefining = defined.get("element" + key(e.namespace(), e.name()));
+                if (redefining != null) {
+                    replaced.put(key(e.namespace(), e.name()), b.displayName());
+                    logOnce("the event type " + e.name() + " of " + b.displayName() + " is replaced by " + redefining.displayName());
+                } else {
+                    logOnce("the event type " + e.name() + " of " + b.displayName() + " is left out: that file is replaced by "
+                            + by.displayName() + ", which redefines a name it defines");
+                }
+            }
+        }
+        files = concat(kept, files);
+
         Map<String, ElementInfo> elements = new TreeMap<>();
         Map<String, List<SchemaFile>> byNamespace = new LinkedHashMap<>();
         Map<String, SchemaFile> byUri = new LinkedHashMap<>();
         Map<String, List<FieldInfo>> types = new LinkedHashMap<>();
         Map<String, Set<String>> names = new LinkedHashMap<>();
+        Map<String, String> typeFiles = new LinkedHashMap<>();   // {ns}type -> the file that defines it
+        Map<String, String> typeDocs = new LinkedHashMap<>();    // {ns}type -> its own xs:documentation
         for (SchemaFile f : files) {
             byUri.put(f.uri().normalize().toString(), f);
-            XsdScanner.Result scan;
-            try {
-                scan = XsdScanner.scan(f);
-            } catch (SchemaException e) {
-                problems.addAll(e.problems());
+            XsdScanner.Result scan = scans.get(f);
+            if (scan == null) {
                 continue;
             }
             byNamespace.computeIfAbsent(scan.targetNamespace(), k -> new ArrayList<>()).add(f);
             names.computeIfAbsent(scan.targetNamespace(), k -> new java.util.TreeSet<>()).addAll(scan.names());
             scan.types().forEach((name, fields) -> types.put(key(scan.targetNamespace(), name), fields));
+            scan.typeDocs().forEach((name, doc) -> typeDocs.put(key(scan.targetNamespace(), name), doc));
+            for (XsdScanner.Global g : scan.globals()) {
+                if (!g.kind().equals("type")) {
+                    continue;
+                }
+                String earlier = typeFiles.putIfAbsent(key(scan.targetNamespace(), g.name()), f.displayName());
+                if (earlier != null) {
+                    problems.add(new SchemaException.Problem("type " + g.name() + " (namespace '" + scan.targetNamespace()
+                            + "') is defined twice: in " + earlier + " and in " + f.displayName()
+                            + " (one schema set has one definition per name: remove one, or give them different namespaces)",
+                            new Location(f.displayName(), g.line(), g.column(), null)));
+                }
+            }
             for (ElementInfo e : scan.elements()) {
-                ElementInfo earlier = elements.putIfAbsent(key(e.namespace(), e.name()), e);
+                String r = replaced.get(key(e.namespace(), e.name()));
+                ElementInfo earlier = elements.putIfAbsent(key(e.namespace(), e.name()), r != null && e.event() ? e.replacing(r) : e);
                 if (earlier != null) {
                     problems.add(new SchemaException.Problem("element " + e.name() + " (namespace '" + e.namespace()
                             + "') is declared twice: in " + earlier.file() + " and in " + e.file(),
@@ -190,6 +275,9 @@ public final class CompiledSchemaSet implements PayloadSchema {
         }
         elements.replaceAll((k, e) -> e.fields() != null ? e
                 : e.withFields(types.getOrDefault(key(e.namespace(), String.valueOf(e.typeName())), List.of())));
+        // most of the lineage's later files document the complexType, not the element
+        elements.replaceAll((k, e) -> e.documentation() != null || e.typeName() == null ? e
+                : e.withDocumentation(typeDocs.get(key(e.namespace(), e.typeName()))));
         if (files.isEmpty()) {
             return new CompiledSchemaSet(emptySchema(), Map.of(), List.of(), Map.of());
         }
@@ -243,6 +331,30 @@ public final class CompiledSchemaSet implements PayloadSchema {
                     "<xs:schema xmlns:xs='http://www.w3.org/2001/XMLSchema'/>")));
         } catch (SAXException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    private static <T> List<T> concat(List<T> a, List<T> b) {
+        List<T> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
+    }
+
+    /** A file's global components as {@code space{ns}name}: its elements, types, groups and attributes. */
+    private static List<String> components(XsdScanner.Result scan) {
+        List<String> out = new ArrayList<>();
+        for (ElementInfo e : scan.elements()) {
+            out.add("element" + key(scan.targetNamespace(), e.name()));
+        }
+        for (XsdScanner.Global g : scan.globals()) {
+            out.add(g.kind() + key(scan.targetNamespace(), g.name()));
+        }
+        return out;
+    }
+
+    private static void logOnce(String message) {
+        if (LOGGED.add(message)) {
+            LOG.warn("{}", message);
         }
     }
 

@@ -25,9 +25,28 @@ final class XsdScanner {
 
     private static final String XS = "http://www.w3.org/2001/XMLSchema";
 
-    /** names: every element and attribute name the file declares, at any depth (events may use them). */
+    /**
+     * names: every element and attribute name the file declares, at any depth (events may use them);
+     * globals: its top-level components other than elements (types, groups, attribute groups, attributes).
+     */
     record Result(String targetNamespace, List<ElementInfo> elements, java.util.Map<String, List<FieldInfo>> types,
-                  java.util.Set<String> names) {
+                  java.util.Set<String> names, List<Global> globals, java.util.Map<String, String> typeDocs) {
+    }
+
+    /**
+     * A top-level component other than an element. kind is its XSD symbol space: {@code type} (complexType and
+     * simpleType share it), {@code group}, {@code attributeGroup} or {@code attribute}.
+     */
+    record Global(String kind, String name, int line, int column) {
+    }
+
+    /** The symbol space of a top-level schema component, or null for one that has none (element, import…). */
+    private static String symbolSpace(String local) {
+        return switch (local) {
+            case "complexType", "simpleType" -> "type";
+            case "group", "attributeGroup", "attribute" -> local;
+            default -> null;
+        };
     }
 
     /** Collects the fields of one content model: the elements and attributes declared directly in it. */
@@ -41,6 +60,9 @@ final class XsdScanner {
         String min;
         String max;
         String doc;
+        int choices;       // xs:choice groups met directly in this content model
+        int openChoice;    // the one being read (0: none)
+        int fieldChoice;
 
         Container(int depth) {
             this.depth = depth;
@@ -63,7 +85,10 @@ final class XsdScanner {
         java.util.Map<String, List<FieldInfo>> types = new java.util.LinkedHashMap<>();
         String[] tns = {null};
         java.util.Set<String> names = new java.util.HashSet<>();
+        List<Global> globals = new ArrayList<>();
+        java.util.Map<String, String> typeDocs = new java.util.HashMap<>();
         DefaultHandler h = new DefaultHandler() {
+            boolean typeDoc;   // the documentation being read is a named complexType's own
             Locator locator;
             int depth;
             String element;
@@ -88,6 +113,9 @@ final class XsdScanner {
                 if (XS.equals(uri) && ("element".equals(local) || "attribute".equals(local)) && atts.getValue("name") != null) {
                     names.add(atts.getValue("name"));
                 }
+                if (depth == 2 && XS.equals(uri) && symbolSpace(local) != null && atts.getValue("name") != null) {
+                    globals.add(new Global(symbolSpace(local), atts.getValue("name"), locator.getLineNumber(), locator.getColumnNumber()));
+                }
                 if (depth == 1) {
                     if (!XS.equals(uri) || !"schema".equals(local)) {
                         throw new SAXParseException("not an XML Schema: the root element is " + qName + ", not xs:schema", locator);
@@ -107,8 +135,12 @@ final class XsdScanner {
                 } else if (depth == 3 && element != null && XS.equals(uri) && "complexType".equals(local)) {
                     container = new Container(depth);
                     containerType = null;
+                } else if (container != null && container.nesting == 0 && XS.equals(uri) && "choice".equals(local)
+                        && container.openChoice == 0) {
+                    container.openChoice = ++container.choices;
                 } else if (container != null && XS.equals(uri) && ("element".equals(local) || "attribute".equals(local))) {
                     if (container.nesting == 0) {
+                        container.fieldChoice = container.openChoice;
                         String name = atts.getValue("name") != null ? atts.getValue("name") : localPart(atts.getValue("ref"));
                         container.fieldName = name;
                         container.fieldAttribute = "attribute".equals(local);
@@ -124,7 +156,9 @@ final class XsdScanner {
                 if (XS.equals(uri) && "documentation".equals(local) && doc == null) {
                     boolean forField = container != null && container.nesting == 1 && container.doc == null;
                     boolean forElement = element != null && firstDoc == null && (container == null || container.nesting == 0);
-                    if (forField || forElement) {
+                    typeDoc = container != null && containerType != null && container.nesting == 0 && depth == 4
+                            && !typeDocs.containsKey(containerType);
+                    if (forField || forElement || typeDoc) {
                         doc = new StringBuilder();
                         docDepth = depth;
                     }
@@ -142,18 +176,24 @@ final class XsdScanner {
             public void endElement(String uri, String local, String qName) {
                 if (doc != null && depth == docDepth) {
                     String text = doc.toString().trim().replaceAll("\\s+", " ");
-                    if (container != null && container.nesting == 1) {
+                    if (typeDoc) {
+                        typeDocs.put(containerType, text);
+                        typeDoc = false;
+                    } else if (container != null && container.nesting == 1) {
                         container.doc = text;
                     } else {
                         firstDoc = text;
                     }
                     doc = null;
                 }
+                if (container != null && container.nesting == 0 && XS.equals(uri) && "choice".equals(local)) {
+                    container.openChoice = 0;
+                }
                 if (container != null && XS.equals(uri) && ("element".equals(local) || "attribute".equals(local))) {
                     container.nesting--;
                     if (container.nesting == 0 && container.fieldName != null) {
                         container.fields.add(new FieldInfo(container.fieldName, container.fieldType, container.fieldAttribute,
-                                container.min, container.max, container.doc));
+                                container.min, container.max, container.doc, container.fieldChoice));
                         container.fieldName = null;
                     }
                 }
@@ -167,7 +207,7 @@ final class XsdScanner {
                 }
                 if (depth == 2 && element != null) {
                     elements.add(new ElementInfo(tns[0], element, file.displayName(), line, column, firstDoc, elementType,
-                            elementFields == null ? null : List.copyOf(elementFields.fields)));
+                            elementFields == null ? null : List.copyOf(elementFields.fields), null, null));
                     element = null;
                 }
                 depth--;
@@ -185,6 +225,21 @@ final class XsdScanner {
         } catch (SAXException | IOException e) {
             throw new SchemaException(String.valueOf(e.getMessage()), new Location(file.displayName(), 0, 0, null));
         }
-        return new Result(tns[0], elements, types, java.util.Set.copyOf(names));
+        return new Result(tns[0], eventsByFileName(file, elements), types, java.util.Set.copyOf(names), List.copyOf(globals),
+                java.util.Map.copyOf(typeDocs));
+    }
+
+    /**
+     * The lineage's rule (issue #17 item 5): where a file {@code X.xsd} declares a global element {@code X}, that
+     * element is the file's one event type and its other global elements are building blocks of it; a file
+     * without such an element keeps every global element as an event type.
+     */
+    private static List<ElementInfo> eventsByFileName(CompiledSchemaSet.SchemaFile file, List<ElementInfo> elements) {
+        String path = file.uri().getPath() != null ? file.uri().getPath() : file.displayName();
+        String base = path.substring(path.lastIndexOf('/') + 1).replaceFirst("\\.xsd$", "");
+        if (elements.stream().noneMatch(e -> e.name().equals(base))) {
+            return elements;
+        }
+        return elements.stream().map(e -> e.name().equals(base) ? e : e.asBuildingBlockOf(base)).toList();
     }
 }

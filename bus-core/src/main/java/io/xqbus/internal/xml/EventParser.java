@@ -44,6 +44,12 @@ public final class EventParser {
     public static final String EVENT = "Event";
     /** The envelope attributes of brief §2, the only ones allowed on {@code Event}. */
     public static final Set<String> ENVELOPE_ATTRIBUTES = Set.of("id", "source", "producer", "seq", "time");
+    /**
+     * The schema location hints XSD allows on any element, accepted on {@code Event} too (the lineage's inventory
+     * events carry one) and never followed: validation uses the fixed schema set only. They are not envelope
+     * fields; a producer writes its own envelope, so a hint on {@code Event} does not travel.
+     */
+    public static final Set<String> LOCATION_HINTS = Set.of("schemaLocation", "noNamespaceSchemaLocation");
 
     /**
      * What the parse found out.
@@ -328,7 +334,10 @@ public final class EventParser {
             }
             if (schema != null) {
                 if (!schema.declares(uri, localName)) {
-                    throw new Rejection(new UnknownEventTypeException(uri, localName, schema.nearMatches(uri, localName), here()));
+                    var block = schema.buildingBlock(uri, localName);
+                    throw new Rejection(block != null
+                            ? UnknownEventTypeException.buildingBlock(uri, localName, block.partOf(), block.file(), here())
+                            : new UnknownEventTypeException(uri, localName, schema.nearMatches(uri, localName), here()));
                 }
             }
             if (schema != null && !readerValidates()) {
@@ -389,9 +398,12 @@ public final class EventParser {
             for (int i = 0; i < atts.getLength(); i++) {
                 String ns = atts.getURI(i);
                 String name = atts.getLocalName(i);
+                if (javax.xml.XMLConstants.W3C_XML_SCHEMA_INSTANCE_NS_URI.equals(ns) && LOCATION_HINTS.contains(name)) {
+                    continue;   // a hint, never followed (see LOCATION_HINTS)
+                }
                 if (!ns.isEmpty() || !ENVELOPE_ATTRIBUTES.contains(name)) {
                     throw reject("the Event element may carry only the attributes " + String.join(", ", new java.util.TreeSet<>(ENVELOPE_ATTRIBUTES))
-                            + ", not " + atts.getQName(i));
+                            + " (and the hints xsi:schemaLocation, xsi:noNamespaceSchemaLocation), not " + atts.getQName(i));
                 }
                 envelope.put(name, atts.getValue(i));
             }

@@ -9,8 +9,13 @@ import org.xml.sax.XMLReader;
 /** What the event parser needs of a schema set to check a payload. Internal. */
 public interface PayloadSchema {
 
-    /** Whether a global element {ns}local is declared. */
+    /** Whether an event type {ns}local is declared (a global element that is not a building block). */
     boolean declares(String namespace, String localName);
+
+    /** The global element {ns}local when it is a building block of another event (issue #17 item 5), else null. */
+    default io.xqbus.internal.schema.ElementInfo buildingBlock(String namespace, String localName) {
+        return null;
+    }
 
     /** Declared event names close to the given one, best first. */
     List<String> nearMatches(String namespace, String localName);

@@ -13,15 +13,21 @@ final class AppendAction implements Action {
 
     private final Path file;
     private final MatchPrinter printer;
+    private final Handover handover;
 
     AppendAction(Path file, MatchPrinter printer) {
+        this(file, printer, Handover.DEFAULT);
+    }
+
+    AppendAction(Path file, MatchPrinter printer, Handover handover) {
         this.file = file;
         this.printer = printer;
+        this.handover = handover;
     }
 
     @Override
     public void run(Match match) throws IOException {
-        String line = printer.format(match) + System.lineSeparator();
+        String line = printer.format(match, handover) + System.lineSeparator();
         synchronized (this) {
             Files.writeString(file, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
                     StandardOpenOption.WRITE);

@@ -35,6 +35,8 @@ import io.xqbus.cli.ExitCodes;
  * [filter audit]
  * query-file = audit.xq
  * action = append /var/log/xqbus/audit.log
+ * print = event          # result (default) | event | payload, as --print
+ * envelope = strip       # keep (default) | strip, as --envelope
  * </pre>
  *
  * Every problem is reported with the file and line before anything connects (exit 78; a query that does
@@ -42,10 +44,21 @@ import io.xqbus.cli.ExitCodes;
  */
 final class DaemonConfig {
 
-    private static final Set<String> KEYS = Set.of("query", "query-file", "action", "timeout");
+    private static final Set<String> KEYS = Set.of("query", "query-file", "action", "timeout", "print", "envelope");
 
-    /** One filter of the file. */
-    record FilterSpec(String name, String query, Path queryFile, int queryLine, String action, Duration timeout, int line) {
+    /**
+     * One filter of the file.
+     *
+     * @param print    its {@code print} key, or null for the command line's {@code --print}
+     * @param envelope its {@code envelope} key, or null for the command line's {@code --envelope}
+     */
+    record FilterSpec(String name, String query, Path queryFile, int queryLine, String action, Duration timeout, int line,
+                      Handover.Print print, Handover.Envelope envelope) {
+
+        /** What this filter hands on, its keys over the command line's defaults. */
+        Handover handover(Handover defaults) {
+            return new Handover(print != null ? print : defaults.print(), envelope != null ? envelope : defaults.envelope());
+        }
     }
 
     private final Path file;
@@ -121,7 +134,8 @@ final class DaemonConfig {
             String key = line.substring(0, eq).strip();
             if (!KEYS.contains(key)) {
                 throw new CliError(ExitCodes.CONFIG, file + ":" + n + ": unknown key '" + key + "'",
-                        "a filter takes query or query-file, action (print, append FILE, exec COMMAND) and timeout");
+                        "a filter takes query or query-file, action (print, append FILE, exec COMMAND), timeout, "
+                                + "print (result, event, payload) and envelope (keep, strip)");
             }
             if (values.containsKey(key)) {
                 throw new CliError(ExitCodes.CONFIG, file + ":" + n + ": '" + key + "' given twice in [filter " + name + "]");
@@ -169,7 +183,25 @@ final class DaemonConfig {
                 throw new CliError(ExitCodes.CONFIG, file + ":" + lines.get("timeout") + ": " + e.getMessage());
             }
         }
-        return new FilterSpec(name, query, qf, query != null ? lines.get("query") : 1, action, timeout, line);
+        Handover.Print print = choice(file, lines, values, "print", Handover.Print.class);
+        Handover.Envelope envelope = choice(file, lines, values, "envelope", Handover.Envelope.class);
+        return new FilterSpec(name, query, qf, query != null ? lines.get("query") : 1, action, timeout, line, print, envelope);
+    }
+
+    /** The value of a key that names one constant of {@code type}, or null when the key is absent. */
+    private static <E extends Enum<E>> E choice(Path file, Map<String, Integer> lines, Map<String, String> values, String key,
+                                                Class<E> type) throws CliError {
+        String value = values.get(key);
+        if (value == null) {
+            return null;
+        }
+        for (E e : type.getEnumConstants()) {
+            if (e.name().equals(value)) {
+                return e;
+            }
+        }
+        throw new CliError(ExitCodes.CONFIG, file + ":" + lines.get(key) + ": bad " + key + " '" + value + "'",
+                "write: " + key + " = " + String.join(" | ", java.util.Arrays.stream(type.getEnumConstants()).map(Enum::name).toList()));
     }
 
     /** A compile error of an inline query, located in this file. */

@@ -14,7 +14,8 @@ import io.xqbus.Match;
 import io.xqbus.internal.Printable;
 
 /**
- * Runs {@code sh -c COMMAND} per match (brief §7): the event document on stdin, the envelope fields in
+ * Runs {@code sh -c COMMAND} per match (brief §7): the event document on stdin (without the bus's envelope
+ * attributes when its {@link Handover} says {@code strip}), the envelope fields in
  * environment variables ({@code XQBUS_ID}, {@code XQBUS_TYPE}, {@code XQBUS_NS}, {@code XQBUS_SOURCE},
  * {@code XQBUS_PRODUCER}, {@code XQBUS_SEQ}, {@code XQBUS_TIME}, {@code XQBUS_ADDRESS}, {@code XQBUS_FILTER})
  * — never substituted into the command text. A non-zero exit, or running longer than the time limit (the
@@ -25,10 +26,16 @@ final class ExecAction implements Action {
 
     private final String command;
     private final Duration timeLimit;
+    private final Handover handover;
 
     ExecAction(String command, Duration timeLimit) {
+        this(command, timeLimit, Handover.DEFAULT);
+    }
+
+    ExecAction(String command, Duration timeLimit, Handover handover) {
         this.command = command;
         this.timeLimit = timeLimit;
+        this.handover = handover;
     }
 
     @Override
@@ -53,7 +60,7 @@ final class ExecAction implements Action {
         output.start();
         // stdin is fed on a thread of its own: a command that does not read it blocks a write larger than the
         // pipe buffer (64 KiB) for as long as it runs, and the time limit must hold all the same
-        byte[] document = e.xml().getBytes(StandardCharsets.UTF_8);
+        byte[] document = handover.documentText(e).getBytes(StandardCharsets.UTF_8);
         Thread input = new Thread(() -> feed(p.getOutputStream(), document), "exec-input");
         input.setDaemon(true);
         input.start();

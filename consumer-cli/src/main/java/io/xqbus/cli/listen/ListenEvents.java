@@ -56,6 +56,7 @@ import io.xqbus.cli.ExitCodes;
                 "  listenevents --query \"declare namespace f='http://www.gonicus.de/Events'; /f:Event/f:PhoneStatus[f:Status='busy']\"",
                 "  listenevents --query-file busy.xq --count 1 --timeout 30s",
                 "  listenevents --format ndjson --query 'declare variable $type external; $type' | jq .",
+                "  listenevents --print event --envelope strip --query \"declare namespace f='http://www.gonicus.de/Events'; ./f:Event/f:ClientAnnounce or ./f:Event/f:ClientLeave\"",
                 "  listenevents --config /etc/xqbus/alerts.conf --durable alerts",
                 "  listenevents --unsubscribe alerts",
                 "", ExitCodes.HELP})
@@ -83,6 +84,16 @@ public final class ListenEvents implements Callable<Integer> {
 
     @Option(names = "--format", paramLabel = "FORMAT", description = "xml (default: the result on one line) or ndjson (one JSON object per match).")
     OutputFormat format = OutputFormat.xml;
+
+    @Option(names = "--print", paramLabel = "WHAT",
+            description = "What is printed per match: result (default: the query result), event (the whole event) or payload; "
+                    + "with ndjson, event and payload add a field of that name.")
+    Handover.Print print = Handover.Print.result;
+
+    @Option(names = "--envelope", paramLabel = "MODE",
+            description = "keep (default) or strip: hand printed events and exec actions the event without the bus's "
+                    + "envelope attributes (as the lineage's attribute-less Event).")
+    Handover.Envelope envelope = Handover.Envelope.keep;
 
     @Option(names = "--durable", paramLabel = "NAME",
             description = "Join the durable consumer group NAME: events wait while no member runs; members share them; at least once.")
@@ -327,7 +338,8 @@ public final class ListenEvents implements Callable<Integer> {
 
     private List<Filter> compileFilters(MatchPrinter printer, Map<String, Action> actions) throws Exception {
         List<Filter> filters = new ArrayList<>();
-        PrintAction print = new PrintAction(printer);
+        Handover handover = new Handover(this.print, envelope);
+        PrintAction print = new PrintAction(printer, handover);
         if (config != null) {
             DaemonConfig c = DaemonConfig.read(config);
             for (DaemonConfig.FilterSpec spec : c.filters()) {
@@ -339,10 +351,11 @@ public final class ListenEvents implements Callable<Integer> {
                 }
                 filters.add(f);
                 String[] verb = spec.action().split("\\s+", 2);
+                Handover own = spec.handover(handover);
                 actions.put(spec.name(), switch (verb[0]) {
-                    case "append" -> new AppendAction(c.file().toAbsolutePath().getParent().resolve(verb[1].strip()), printer);
-                    case "exec" -> new ExecAction(verb[1].strip(), spec.timeout());
-                    default -> print;
+                    case "append" -> new AppendAction(c.file().toAbsolutePath().getParent().resolve(verb[1].strip()), printer, own);
+                    case "exec" -> new ExecAction(verb[1].strip(), spec.timeout(), own);
+                    default -> new PrintAction(printer, own);
                 });
             }
         }

@@ -22,7 +22,8 @@ import io.xqbus.internal.Printable;
  * dropped, newlines and every other control character escaped as character references such as
  * {@code &#10;}); {@code ndjson} writes one JSON object per match with the envelope fields, the filter name
  * and the result (a string, or an array of strings for several items), control characters as
- * {@code \u001b}. Thread-safe.
+ * {@code \u001b}. What is printed besides the result, and whether the envelope is kept, is a {@link Handover}.
+ * Thread-safe.
  */
 final class MatchPrinter {
 
@@ -37,20 +38,38 @@ final class MatchPrinter {
 
     /** Prints one match and flushes; thread-safe. */
     synchronized void printAndFlush(Match match) {
-        out.println(format(match));
+        printAndFlush(match, Handover.DEFAULT);
+    }
+
+    /** Prints one match as {@code handover} says and flushes; thread-safe. */
+    synchronized void printAndFlush(Match match, Handover handover) {
+        out.println(format(match, handover));
         out.flush();
     }
 
     /** The line for one match. */
     synchronized String format(Match match) {
+        return format(match, Handover.DEFAULT);
+    }
+
+    /**
+     * The line for one match: {@code xml} prints what {@code handover} selects (the result, the event or the
+     * payload); {@code ndjson} always has the result and, for {@code event} or {@code payload}, a field of that name.
+     */
+    synchronized String format(Match match, Handover handover) {
         List<String> items = new ArrayList<>();
         for (XdmItem item : match.result()) {
             items.add(oneLine(item));
         }
-        if (format == OutputFormat.xml) {
-            return String.join(" ", items);
-        }
         Event e = match.event();
+        String handed = switch (handover.print()) {
+            case result -> null;
+            case event -> oneLine(handover.document(e));
+            case payload -> oneLine(e.payload());
+        };
+        if (format == OutputFormat.xml) {
+            return handed != null ? handed : String.join(" ", items);
+        }
         StringBuilder b = new StringBuilder(256).append('{');
         field(b, "id", e.id()).append(',');
         field(b, "type", e.type()).append(',');
@@ -72,6 +91,10 @@ final class MatchPrinter {
                 json(b, items.get(i));
             }
             b.append(']');
+        }
+        if (handed != null) {
+            b.append(',');
+            field(b, handover.print().name(), handed);
         }
         return b.append('}').toString();
     }

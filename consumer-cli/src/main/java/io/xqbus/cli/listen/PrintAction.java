@@ -6,14 +6,20 @@ import io.xqbus.Match;
 final class PrintAction implements Action {
 
     private final MatchPrinter printer;
+    private final Handover handover;
 
     PrintAction(MatchPrinter printer) {
+        this(printer, Handover.DEFAULT);
+    }
+
+    PrintAction(MatchPrinter printer, Handover handover) {
         this.printer = printer;
+        this.handover = handover;
     }
 
     @Override
     public void run(Match match) {
-        printer.printAndFlush(match);
+        printer.printAndFlush(match, handover);
     }
 
     @Override

@@ -54,4 +54,40 @@ class SchemasCommandTest {
     void aMissingDirectoryIs66(@TempDir Path dir) {
         assertEquals(66, run("check", dir.resolve("none").toString()).code());
     }
+
+    /**
+     * Clacks' 2011-09 event tree (gonicus/clacks 48bcb7a38a794c12ec980006922d9c75c6ced207, copied unchanged to
+     * bus-core's test resources, see lineage/PROVENANCE.md there) added with +DIR: it compiles, its events
+     * replace the predefined ones of the same name, and its building blocks are not listed (issue #17 items 4, 5).
+     */
+    @Test
+    void plusALineageTreeListsItsEventsAsReplacingThePredefinedOnes() {
+        Path tree = Path.of("..", "bus-core", "src", "test", "resources", "lineage", "clacks-2011-09").toAbsolutePath().normalize();
+        Result check = run("check", "+" + tree);
+        assertEquals(0, check.code(), check.err());
+        Result list = run("list", "+" + tree);
+        assertEquals(0, list.code(), list.err());
+        assertTrue(list.out().contains("ClientAnnounce  {http://www.gonicus.de/Events}  (" + tree.resolve(
+                "gosa.agent/src/gosa/agent/plugins/goto/data/events/ClientAnnounce.xsd") + ", replaces predefined:ClientAnnounce.xsd)"), list.out());
+        assertTrue(list.out().contains("PhoneStatus  {http://www.gonicus.de/Events}  (predefined:PhoneStatus.xsd)"), list.out());
+        assertTrue(!list.out().contains("NetworkDevice  {") && !list.out().contains("PuppetLog  {"), list.out());
+    }
+
+    @Test
+    void aTreeWithoutEventTypesFailsTheCheck(@TempDir Path dir) throws Exception {
+        Files.createDirectories(dir.resolve("plugins/goto/data/events"));
+        Result r = run("check", dir.toString());
+        assertEquals(65, r.code(), r.out());
+        assertTrue(r.err().contains("holds no event type"), r.err());
+    }
+
+    @Test
+    void listShowsAChoiceAsAChoice(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("Pick.xsd"), HEAD + "<xs:element name='Pick'><xs:complexType><xs:choice>"
+                + "<xs:element name='Left' type='xs:string'/><xs:element name='Right' type='xs:string'/></xs:choice>"
+                + "</xs:complexType></xs:element>\n</xs:schema>");
+        Result list = run("list", dir.toString());
+        assertEquals(0, list.code(), list.err());
+        assertTrue(list.out().matches("(?s).*Left +xs:string +one of choice 1.*Right +xs:string +one of choice 1.*"), list.out());
+    }
 }
